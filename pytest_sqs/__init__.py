@@ -1,0 +1,24 @@
+"""pytest-sqs: Amazon SQS simulated in-process behind boto3, with a clock your tests control."""
+
+from __future__ import annotations
+
+from ._botocore import UnmockedRequestError, patch_client
+from ._core.clock import Clock, ManualClock, WallClock
+from ._core.errors import SimulatorBug, UnsupportedBySimulator
+from ._inspect import HistoryEntry, MessageSnapshot, QueueView
+from ._mock import MockSQS, mock_sqs
+
+__all__ = [
+    "Clock",
+    "HistoryEntry",
+    "ManualClock",
+    "MessageSnapshot",
+    "MockSQS",
+    "QueueView",
+    "SimulatorBug",
+    "UnmockedRequestError",
+    "UnsupportedBySimulator",
+    "WallClock",
+    "mock_sqs",
+    "patch_client",
+]

@@ -1,0 +1,374 @@
+"""Message actions: send, receive, delete, change visibility (sqs-behaviour.md §3.7–3.13, §8)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .. import errors, limits, validation
+from ..errors import SQSError, UnsupportedBySimulator
+from ..message import Event, Message, MessageState, md5_of_attributes, md5_of_body
+from ..queue import Queue, make_receipt_handle, parse_receipt_handle
+from . import Result, action
+
+if TYPE_CHECKING:
+    from ..simulator import Call, SQSSimulator
+
+
+def _standard_only(queue: Queue) -> None:
+    if queue.settings.fifo:
+        raise UnsupportedBySimulator(
+            f"pytest-sqs does not simulate messages on FIFO queues yet ({queue.name})."
+        )
+
+
+# -- sending ----------------------------------------------------------------
+
+
+def _new_message(
+    sim: SQSSimulator, call: Call, queue: Queue, entry: Mapping[str, Any], *, in_batch: bool
+) -> tuple[Message, int, bool]:
+    """Validate one message to send; return it, its delay and whether system attributes
+    were given explicitly."""
+    body = validation.body(entry.get("MessageBody"))
+    user_attributes = validation.message_attributes(entry.get("MessageAttributes"))
+    limit = queue.settings.maximum_message_size
+    if len(body) + validation.attributes_size(user_attributes) > limit:
+        spec = errors.BATCH_MESSAGE_TOO_LONG if in_batch else errors.MESSAGE_TOO_LONG
+        raise SQSError(spec, limit=limit)
+    system = validation.system_attributes(entry.get("MessageSystemAttributes"))
+    explicit_system = bool(system)
+    if not system and call.trace_header:
+        # The X-Amzn-Trace-Id header becomes AWSTraceHeader (§3.7, AWS-rec).
+        system["AWSTraceHeader"] = validation.attribute_value(
+            "AWSTraceHeader", {"DataType": "String", "StringValue": call.trace_header}
+        )
+    delay = validation.in_range(
+        validation.integer(entry, "DelaySeconds", errors.DELAY_RANGE),
+        0,
+        limits.MAX_DELAY_S,
+        errors.DELAY_RANGE,
+    )
+    group_id = entry.get("MessageGroupId")
+    if group_id is not None:
+        validation.group_style_id(group_id, "MessageGroupId")
+    dedup_id = entry.get("MessageDeduplicationId")
+    if dedup_id is not None:
+        validation.group_style_id(dedup_id, "MessageDeduplicationId")
+        raise SQSError(errors.NOT_FOR_QUEUE_TYPE, value=dedup_id, param="MessageDeduplicationId")
+    message = Message(
+        message_id=sim.new_uuid(),
+        body=entry["MessageBody"],
+        md5_of_body=md5_of_body(body),
+        attributes=user_attributes,
+        md5_of_attributes=md5_of_attributes(user_attributes) if user_attributes else None,
+        system_attributes=system,
+        md5_of_system_attributes=md5_of_attributes(system) if explicit_system else None,
+        sent_at=call.now,
+        enqueued_at=call.now,
+        sender_id=sim.sender_id(call.account_id),
+        group_id=group_id,
+    )
+    return message, queue.settings.delay_seconds if delay is None else delay, explicit_system
+
+
+def _send_result(message: Message) -> Result:
+    result: Result = {"MD5OfMessageBody": message.md5_of_body}
+    if message.md5_of_attributes is not None:
+        result["MD5OfMessageAttributes"] = message.md5_of_attributes
+    if message.md5_of_system_attributes is not None:
+        result["MD5OfMessageSystemAttributes"] = message.md5_of_system_attributes
+    result["MessageId"] = message.message_id
+    return result
+
+
+@action("SendMessage")
+def send_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    queue = sim.resolve(call, params.get("QueueUrl"))
+    _standard_only(queue)
+    message, delay, _ = _new_message(sim, call, queue, params, in_batch=False)
+    queue.add(message, call.now, delay)
+    sim.notify_send()
+    return _send_result(message)
+
+
+def _entry_size(entry: Mapping[str, Any]) -> int:
+    """An entry's bytes toward the 1 MiB batch total, tolerant of invalid entries."""
+    body = entry.get("MessageBody")
+    size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else 0
+    attributes = entry.get("MessageAttributes")
+    if isinstance(attributes, Mapping):
+        for name, value in attributes.items():
+            size += len(str(name).encode("utf-8", "surrogatepass"))
+            if isinstance(value, Mapping):
+                for key in ("DataType", "StringValue"):
+                    if isinstance(value.get(key), str):
+                        size += len(value[key].encode("utf-8", "surrogatepass"))
+                if isinstance(value.get("BinaryValue"), bytes | bytearray):
+                    size += len(value["BinaryValue"])
+    return size
+
+
+def _failure(entry_id: str, error: SQSError) -> Result:
+    return {
+        "Id": entry_id,
+        "SenderFault": error.kind.sender_fault,
+        "Code": error.kind.code,
+        "Message": error.message,
+    }
+
+
+def _batch_result(successful: list[Result], failed: list[Result]) -> Result:
+    result: Result = {}
+    if successful:
+        result["Successful"] = successful
+    if failed:
+        result["Failed"] = failed
+    return result
+
+
+@action("SendMessageBatch")
+def send_message_batch(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    queue = sim.resolve(call, params.get("QueueUrl"))
+    entries = validation.batch_entries(params, "SendMessageBatchRequestEntry")
+    total = sum(_entry_size(entry) for entry in entries)
+    if total > limits.MAX_BATCH_SIZE_BYTES:
+        raise SQSError(errors.BATCH_TOO_LONG_TOTAL, size=total)
+    _standard_only(queue)
+    successful: list[Result] = []
+    failed: list[Result] = []
+    for entry in entries:
+        try:
+            message, delay, _ = _new_message(sim, call, queue, entry, in_batch=True)
+        except SQSError as error:
+            failed.append(_failure(entry["Id"], error))
+            continue
+        queue.add(message, call.now, delay)
+        successful.append({"Id": entry["Id"], **_send_result(message)})
+    if successful:
+        sim.notify_send()
+    return _batch_result(successful, failed)
+
+
+# -- receiving --------------------------------------------------------------
+
+_SYSTEM_NAMES = (
+    "SenderId",
+    "SentTimestamp",
+    "ApproximateReceiveCount",
+    "ApproximateFirstReceiveTimestamp",
+    "SequenceNumber",
+    "MessageDeduplicationId",
+    "MessageGroupId",
+    "AWSTraceHeader",
+    "DeadLetterQueueSourceArn",
+)
+
+
+def _ms(seconds: float | None) -> str:
+    return str(int((seconds or 0.0) * 1000))
+
+
+def _system_attributes(message: Message, wanted: frozenset[str]) -> dict[str, str]:
+    everything = "All" in wanted
+    values: dict[str, str | None] = {
+        "SenderId": message.sender_id,
+        "SentTimestamp": _ms(message.sent_at),
+        "ApproximateReceiveCount": str(message.receive_count),
+        "ApproximateFirstReceiveTimestamp": _ms(message.first_received_at),
+        "SequenceNumber": message.sequence_number,
+        "MessageDeduplicationId": message.deduplication_id,
+        "MessageGroupId": message.group_id,
+        "AWSTraceHeader": (
+            message.system_attributes["AWSTraceHeader"].string_value
+            if "AWSTraceHeader" in message.system_attributes
+            else None
+        ),
+        "DeadLetterQueueSourceArn": message.dead_letter_source_arn,
+    }
+    # Names that do not apply to this message are silently left out (§3.9, AWS-rec).
+    return {
+        name: value
+        for name, value in values.items()
+        if value is not None and (everything or name in wanted)
+    }
+
+
+def attribute_filter(names: list[str]) -> Callable[[str], bool] | None:
+    """Which user attributes a receive returns (§3.9): None means none at all."""
+    if not names:
+        return None
+    if any(name in ("All", ".*", "*") for name in names):
+        return lambda _name: True
+    exact = {name for name in names if not name.endswith(".*")}
+    prefixes = tuple(name[:-2] for name in names if name.endswith(".*"))
+    return lambda name: name in exact or name.startswith(prefixes)
+
+
+def _render_received(
+    message: Message,
+    handle: str,
+    system_names: frozenset[str],
+    keep: Callable[[str], bool] | None,
+) -> Result:
+    rendered: Result = {
+        "MessageId": message.message_id,
+        "ReceiptHandle": handle,
+        "MD5OfBody": message.md5_of_body,
+        "Body": message.body,
+    }
+    if system_names:
+        system = _system_attributes(message, system_names)
+        if system:
+            rendered["Attributes"] = system
+    if keep is not None and message.attributes:
+        chosen = {n: v for n, v in message.attributes.items() if keep(n)}
+        if chosen:
+            # The digest covers only what is returned (§7.3, AWS-rec).
+            rendered["MD5OfMessageAttributes"] = (
+                message.md5_of_attributes
+                if len(chosen) == len(message.attributes)
+                else md5_of_attributes(chosen)
+            )
+            rendered["MessageAttributes"] = {n: v.render() for n, v in chosen.items()}
+    return rendered
+
+
+@action("ReceiveMessage")
+def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    queue = sim.resolve(call, params.get("QueueUrl"))
+    maximum = validation.in_range(
+        validation.integer(params, "MaxNumberOfMessages", errors.MAX_MESSAGES_RANGE),
+        limits.MIN_RECEIVE_MESSAGES,
+        limits.MAX_RECEIVE_MESSAGES,
+        errors.MAX_MESSAGES_RANGE,
+    )
+    visibility = validation.in_range(
+        validation.integer(params, "VisibilityTimeout", errors.VISIBILITY_RANGE),
+        0,
+        limits.MAX_VISIBILITY_TIMEOUT_S,
+        errors.VISIBILITY_RANGE,
+    )
+    wait = validation.in_range(
+        validation.integer(params, "WaitTimeSeconds", errors.WAIT_TIME_RANGE),
+        0,
+        limits.MAX_WAIT_TIME_S,
+        errors.WAIT_TIME_RANGE,
+    )
+    system_names = frozenset(
+        validation.string_list(params, "AttributeNames")
+        + validation.string_list(params, "MessageSystemAttributeNames")
+    )
+    keep = attribute_filter(validation.string_list(params, "MessageAttributeNames"))
+    _standard_only(queue)
+    if wait is None:
+        wait = queue.settings.receive_message_wait_time_seconds
+    if visibility is None:
+        visibility = queue.settings.visibility_timeout
+
+    if queue.in_flight_count >= limits.MAX_INFLIGHT_STANDARD:
+        # Short polls are refused; long polls just find nothing (§1.4).
+        if wait == 0:
+            raise SQSError(errors.INFLIGHT_LIMIT)
+        return {}
+    taken = queue.take_visible(maximum or 1)
+    if not taken and wait > 0:
+        call = sim.long_poll(call, queue, wait)
+        taken = queue.take_visible(maximum or 1)
+    if not taken:
+        return {}
+    received = []
+    for message in taken:
+        handle = make_receipt_handle(
+            queue.uid, message.message_id, message.receive_count + 1, sim.new_nonce()
+        )
+        queue.start_flight(message, call.now, visibility, handle)
+        received.append(_render_received(message, handle, system_names, keep))
+    return {"Messages": received}
+
+
+# -- deleting and changing visibility ----------------------------------------
+
+
+def _message_for_handle(queue: Queue, handle: Any) -> Message | None:
+    """The live message a receipt handle names (None once deleted or expired)."""
+    if not isinstance(handle, str) or not handle:
+        raise SQSError(errors.MISSING, param="ReceiptHandle")
+    parsed = parse_receipt_handle(handle)
+    if parsed is None or parsed[0] != queue.uid:
+        raise SQSError(errors.INVALID_RECEIPT_HANDLE, handle=handle)
+    return queue.messages.get(parsed[1])
+
+
+def _delete(queue: Queue, call: Call, handle: Any) -> None:
+    message = _message_for_handle(queue, handle)
+    # Standard queues accept stale handles: a message already gone is a success, and a
+    # handle whose visibility expired still deletes (Appendix A, AWS-rec).
+    if message is not None:
+        queue.remove(message, call.now, Event.DELETED)
+
+
+def _change_visibility(queue: Queue, call: Call, handle: Any, visibility: Any) -> None:
+    if isinstance(visibility, bool) or not isinstance(visibility, int):
+        raise SQSError(errors.MISSING, param="VisibilityTimeout")
+    validation.in_range(visibility, 0, limits.MAX_VISIBILITY_TIMEOUT_S, errors.VISIBILITY_RANGE)
+    message = _message_for_handle(queue, handle)
+    if message is None or message.state is MessageState.DELAYED or message.received_at is None:
+        raise SQSError(errors.MESSAGE_NOT_AVAILABLE, handle=handle)
+    # A message stays in flight at most 12 h from its receive; AWS refuses, not clips (§3.12).
+    if call.now + visibility - message.received_at > limits.MAX_VISIBILITY_TIMEOUT_S:
+        raise SQSError(errors.VISIBILITY_TOTAL, value=visibility)
+    queue.set_visibility(message, call.now, visibility)
+
+
+@action("DeleteMessage")
+def delete_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    queue = sim.resolve(call, params.get("QueueUrl"))
+    _delete(queue, call, params.get("ReceiptHandle"))
+    return {}
+
+
+@action("ChangeMessageVisibility")
+def change_message_visibility(
+    sim: SQSSimulator, call: Call, params: Mapping[str, Any]
+) -> Result:
+    queue = sim.resolve(call, params.get("QueueUrl"))
+    _change_visibility(queue, call, params.get("ReceiptHandle"), params.get("VisibilityTimeout"))
+    return {}
+
+
+def _per_entry(
+    entries: list[Mapping[str, Any]], apply: Callable[[Mapping[str, Any]], None]
+) -> Result:
+    successful: list[Result] = []
+    failed: list[Result] = []
+    for entry in entries:
+        try:
+            apply(entry)
+        except SQSError as error:
+            failed.append(_failure(entry["Id"], error))
+        else:
+            successful.append({"Id": entry["Id"]})
+    return _batch_result(successful, failed)
+
+
+@action("DeleteMessageBatch")
+def delete_message_batch(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    queue = sim.resolve(call, params.get("QueueUrl"))
+    entries = validation.batch_entries(params, "DeleteMessageBatchRequestEntry")
+    return _per_entry(entries, lambda entry: _delete(queue, call, entry.get("ReceiptHandle")))
+
+
+@action("ChangeMessageVisibilityBatch")
+def change_message_visibility_batch(
+    sim: SQSSimulator, call: Call, params: Mapping[str, Any]
+) -> Result:
+    queue = sim.resolve(call, params.get("QueueUrl"))
+    entries = validation.batch_entries(params, "ChangeMessageVisibilityBatchRequestEntry")
+    return _per_entry(
+        entries,
+        lambda entry: _change_visibility(
+            queue, call, entry.get("ReceiptHandle"), entry.get("VisibilityTimeout")
+        ),
+    )
+

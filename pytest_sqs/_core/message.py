@@ -1,0 +1,121 @@
+"""The message record and its digests (sqs-behaviour.md §4.2, §7)."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from struct import pack
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeValue:
+    """One message attribute: its full data type and exactly one of the two values."""
+
+    data_type: str
+    string_value: str | None = None
+    binary_value: bytes | None = None
+
+    def render(self) -> dict[str, object]:
+        """The attribute as botocore models it."""
+        if self.binary_value is not None:
+            return {"DataType": self.data_type, "BinaryValue": self.binary_value}
+        return {"DataType": self.data_type, "StringValue": self.string_value}
+
+    @property
+    def size(self) -> int:
+        """Bytes this value counts toward the message size (§1.4), without the name."""
+        value = (
+            len(self.binary_value)
+            if self.binary_value is not None
+            else len((self.string_value or "").encode("utf-8"))
+        )
+        return len(self.data_type.encode("utf-8")) + value
+
+
+Attributes = Mapping[str, AttributeValue]
+
+
+def md5_of_body(body: bytes) -> str:
+    """MD5OfMessageBody / MD5OfBody: hex MD5 of the UTF-8 body (§7.2)."""
+    return hashlib.md5(body).hexdigest()
+
+
+def md5_of_attributes(attributes: Attributes) -> str:
+    """MD5OfMessageAttributes over ``attributes`` in the byte layout of §7.3."""
+    digest = hashlib.md5()
+    for name in sorted(attributes, key=lambda n: n.encode("utf-8")):
+        value = attributes[name]
+        encoded_name = name.encode("utf-8")
+        data_type = value.data_type.encode("utf-8")
+        digest.update(pack(">I", len(encoded_name)) + encoded_name)
+        digest.update(pack(">I", len(data_type)) + data_type)
+        if value.binary_value is not None:
+            digest.update(b"\x02" + pack(">I", len(value.binary_value)) + value.binary_value)
+        else:
+            raw = (value.string_value or "").encode("utf-8")
+            digest.update(b"\x01" + pack(">I", len(raw)) + raw)
+    return digest.hexdigest()
+
+
+class MessageState(enum.Enum):
+    """Where a live message is in its lifecycle (§4.1)."""
+
+    DELAYED = "delayed"
+    VISIBLE = "visible"
+    IN_FLIGHT = "in_flight"
+
+
+@dataclass(slots=True, eq=False)
+class Message:
+    """One message in one queue.  Mutable: the queue moves it between states.
+
+    Times are epoch seconds (float); AWS reports them in ms on the wire.
+    """
+
+    message_id: str
+    body: str
+    md5_of_body: str
+    attributes: dict[str, AttributeValue]
+    md5_of_attributes: str | None
+    system_attributes: dict[str, AttributeValue]
+    md5_of_system_attributes: str | None
+    sent_at: float
+    enqueued_at: float  # start of retention; kept across a standard DLQ move (§4.1)
+    sender_id: str
+    group_id: str | None = None
+    deduplication_id: str | None = None
+    sequence_number: str | None = None
+    dead_letter_source_arn: str | None = None
+    state: MessageState = MessageState.VISIBLE
+    receive_count: int = 0
+    first_received_at: float | None = None
+    received_at: float | None = None  # last receive: the 12 h in-flight cap counts from here
+    visible_at: float = 0.0  # for DELAYED and IN_FLIGHT: when it becomes visible
+    token: int = 0  # changes on every state change; stale heap entries carry an old one
+    live: bool = True
+    history: list[JournalEntry] = field(default_factory=list)
+
+
+class Event(enum.Enum):
+    """Lifecycle events recorded in a message's journal."""
+
+    SENT = "sent"
+    DELAY_ENDED = "delay ended"
+    RECEIVED = "received"
+    VISIBILITY_CHANGED = "visibility changed"
+    VISIBLE_AGAIN = "visible again"
+    DELETED = "deleted"
+    EXPIRED = "expired"
+    PURGED = "purged"
+    QUEUE_DELETED = "queue deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """What happened to a message, and when (virtual epoch seconds)."""
+
+    at: float
+    event: Event
+    detail: str = ""

@@ -1,0 +1,259 @@
+"""One queue's state, held in indexes so that no operation scans the queue (design §2).
+
+- ``_ready``: visible messages in delivery order (an ``OrderedDict``: O(1) pop from
+  the front, O(1) removal by id, O(1) re-insert at either end);
+- ``_delayed`` / ``_in_flight``: heaps keyed by the time a message becomes visible;
+- ``_by_age``: a heap keyed by enqueue time, for retention;
+- ``messages``: every live message by id (receipt handles carry the id).
+
+Heaps use lazy deletion: an entry is valid only while its message is live and its
+``token`` still matches.  Timers are settled when an operation touches the queue.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import heapq
+import itertools
+from collections import OrderedDict
+from collections.abc import Iterator
+
+from .attributes import QueueSettings
+from .message import Event, JournalEntry, Message, MessageState
+
+_HANDLE_PREFIX = "AQEB"
+
+_Heap = list[tuple[float, int, Message]]
+
+
+def make_receipt_handle(queue_uid: str, message_id: str, receive_number: int, nonce: int) -> str:
+    """An opaque handle naming the queue, the message and the receive it came from."""
+    raw = f"{queue_uid}/{message_id}/{receive_number}/{nonce:016x}"
+    return _HANDLE_PREFIX + base64.b64encode(raw.encode("ascii")).decode("ascii")
+
+
+def parse_receipt_handle(handle: str) -> tuple[str, str, int] | None:
+    """(queue uid, message id, receive number) from a handle we issued, else ``None``."""
+    if not handle.startswith(_HANDLE_PREFIX):
+        return None
+    try:
+        raw = base64.b64decode(handle[len(_HANDLE_PREFIX) :], validate=True).decode("ascii")
+        queue_uid, message_id, receive_number, _nonce = raw.split("/")
+        return queue_uid, message_id, int(receive_number)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+class Queue:
+    """A standard queue: messages, their timers and counters."""
+
+    def __init__(
+        self,
+        *,
+        uid: str,
+        name: str,
+        account_id: str,
+        region: str,
+        url: str,
+        arn: str,
+        settings: QueueSettings,
+        created_at: float,
+    ) -> None:
+        self.uid = uid
+        self.name = name
+        self.account_id = account_id
+        self.region = region
+        self.url = url
+        self.arn = arn
+        self.settings = settings
+        self.created_at = created_at
+        self.last_modified_at = created_at
+        self.last_purged_at: float | None = None
+        self.tags: dict[str, str] = {}
+        self.messages: dict[str, Message] = {}
+        self.retired: dict[str, list[JournalEntry]] = {}  # journals of messages that left
+        self._purged: list[tuple[float, dict[str, Message]]] = []
+        self._ready: OrderedDict[str, Message] = OrderedDict()
+        self._delayed: _Heap = []
+        self._in_flight: _Heap = []
+        self._by_age: _Heap = []
+        self._serial = itertools.count()
+        self.delayed_count = 0
+        self.in_flight_count = 0
+
+    # -- counters -----------------------------------------------------------
+
+    @property
+    def visible_count(self) -> int:
+        return len(self._ready)
+
+    # -- timers -------------------------------------------------------------
+
+    def settle(self, now: float) -> None:
+        """Apply every timer due by ``now``: retention, delays, visibility timeouts."""
+        retention = self.settings.message_retention_period
+        by_age = self._by_age
+        while by_age and by_age[0][0] + retention <= now:
+            enqueued_at, _, message = heapq.heappop(by_age)
+            if message.live:
+                self.remove(message, enqueued_at + retention, Event.EXPIRED)
+        delayed = self._delayed
+        while delayed and delayed[0][0] <= now:
+            at, token, message = heapq.heappop(delayed)
+            if message.live and message.token == token:
+                self.delayed_count -= 1
+                self._to_ready(message, at, Event.DELAY_ENDED, front=False)
+        in_flight = self._in_flight
+        if in_flight and in_flight[0][0] <= now:
+            returning: list[tuple[float, Message]] = []
+            while in_flight and in_flight[0][0] <= now:
+                at, token, message = heapq.heappop(in_flight)
+                if message.live and message.token == token:
+                    returning.append((at, message))
+            # A message whose visibility timeout ends goes back to the head of the queue,
+            # as AWS was seen to redeliver it first (§4.1); the earliest ends up first.
+            for at, message in reversed(returning):
+                self.in_flight_count -= 1
+                self._to_ready(message, at, Event.VISIBLE_AGAIN, front=True)
+
+    def next_change_at(self) -> float | None:
+        """When the next delayed or in-flight message becomes visible, if any."""
+        times = [t for t in (self._valid_top(self._delayed), self._valid_top(self._in_flight))]
+        pending = [t for t in times if t is not None]
+        return min(pending) if pending else None
+
+    @staticmethod
+    def _valid_top(heap: _Heap) -> float | None:
+        while heap:
+            at, token, message = heap[0]
+            if message.live and message.token == token:
+                return at
+            heapq.heappop(heap)
+        return None
+
+    # -- transitions --------------------------------------------------------
+
+    def _bump(self, message: Message) -> int:
+        message.token = next(self._serial)
+        return message.token
+
+    def _to_ready(self, message: Message, at: float, event: Event, *, front: bool) -> None:
+        self._bump(message)
+        message.state = MessageState.VISIBLE
+        message.visible_at = at
+        self._ready[message.message_id] = message
+        if front:
+            self._ready.move_to_end(message.message_id, last=False)
+        message.history.append(JournalEntry(at, event))
+
+    def add(self, message: Message, now: float, delay_s: int) -> None:
+        """Enqueue a new message, delayed by ``delay_s`` seconds."""
+        self.messages[message.message_id] = message
+        heapq.heappush(self._by_age, (message.enqueued_at, next(self._serial), message))
+        message.history.append(JournalEntry(now, Event.SENT, f"delay {delay_s} s"))
+        if delay_s > 0:
+            token = self._bump(message)
+            message.state = MessageState.DELAYED
+            message.visible_at = now + delay_s
+            heapq.heappush(self._delayed, (message.visible_at, token, message))
+            self.delayed_count += 1
+        else:
+            self._bump(message)
+            message.state = MessageState.VISIBLE
+            message.visible_at = now
+            self._ready[message.message_id] = message
+
+    def take_visible(self, count: int) -> list[Message]:
+        """Remove up to ``count`` messages from the front of the ready order."""
+        ready = self._ready
+        taken: list[Message] = []
+        while ready and len(taken) < count:
+            taken.append(ready.popitem(last=False)[1])
+        return taken
+
+    def start_flight(self, message: Message, now: float, visibility_s: int, handle: str) -> None:
+        """Hand a message (just taken from the ready order) to a consumer."""
+        message.receive_count += 1
+        message.received_at = now
+        if message.first_received_at is None:
+            message.first_received_at = now
+        message.history.append(
+            JournalEntry(now, Event.RECEIVED, f"receive #{message.receive_count}, "
+                         f"visibility {visibility_s} s, handle {handle}")
+        )
+        token = self._bump(message)
+        if visibility_s > 0:
+            message.state = MessageState.IN_FLIGHT
+            message.visible_at = now + visibility_s
+            heapq.heappush(self._in_flight, (message.visible_at, token, message))
+            self.in_flight_count += 1
+        else:
+            # Never hidden: it rejoins at the back, so a loop receiving with
+            # VisibilityTimeout=0 sees every message in turn.
+            message.visible_at = now
+            self._ready[message.message_id] = message
+
+    def set_visibility(self, message: Message, now: float, visibility_s: int) -> None:
+        """Hide a received message for ``visibility_s`` seconds from now (0: show it now)."""
+        message.history.append(
+            JournalEntry(now, Event.VISIBILITY_CHANGED, f"visibility {visibility_s} s")
+        )
+        if message.state is MessageState.IN_FLIGHT:
+            self.in_flight_count -= 1
+        elif message.state is MessageState.VISIBLE:
+            del self._ready[message.message_id]
+        if visibility_s == 0:
+            self._to_ready(message, now, Event.VISIBLE_AGAIN, front=True)
+            return
+        token = self._bump(message)
+        message.state = MessageState.IN_FLIGHT
+        message.visible_at = now + visibility_s
+        heapq.heappush(self._in_flight, (message.visible_at, token, message))
+        self.in_flight_count += 1
+
+    def remove(self, message: Message, at: float, event: Event) -> None:
+        """Take a live message out of the queue for good (delete, expiry)."""
+        if message.state is MessageState.VISIBLE:
+            del self._ready[message.message_id]
+        elif message.state is MessageState.IN_FLIGHT:
+            self.in_flight_count -= 1
+        else:
+            self.delayed_count -= 1
+        message.live = False
+        message.token = -1
+        del self.messages[message.message_id]
+        message.history.append(JournalEntry(at, event))
+        self.retired[message.message_id] = message.history
+
+    def purge(self, now: float) -> None:
+        """Drop every message at once: O(1), the indexes are replaced rather than emptied.
+
+        The dropped messages keep their journals in ``_purged`` for :meth:`history`.
+        """
+        if self.messages:
+            self._purged.append((now, self.messages))
+        self.messages = {}
+        self._ready = OrderedDict()
+        self._delayed, self._in_flight, self._by_age = [], [], []
+        self.delayed_count = self.in_flight_count = 0
+        self.last_purged_at = now
+
+    # -- inspection (read-only, may be O(n)) --------------------------------
+
+    def history(self, message_id: str) -> list[JournalEntry] | None:
+        """The journal of a message that is or was in this queue, if any."""
+        if message_id in self.messages:
+            return list(self.messages[message_id].history)
+        if message_id in self.retired:
+            return list(self.retired[message_id])
+        for purged_at, generation in self._purged:
+            if message_id in generation:
+                return [*generation[message_id].history, JournalEntry(purged_at, Event.PURGED)]
+        return None
+
+    def iter_messages(self) -> Iterator[Message]:
+        return iter(self.messages.values())
+
+    def ready_order(self) -> Iterator[Message]:
+        return iter(self._ready.values())

@@ -1,0 +1,226 @@
+"""The simulator: accounts × regions → queues, behind one ``handle(operation, params)``.
+
+Pure standard library: no botocore, pytest, freezegun or hypothesis here.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import actions, errors
+from .clock import Clock, WallClock
+from .errors import SQSError, SimulatorBug, UnsupportedBySimulator
+from .queue import Queue
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+DEFAULT_REGION = "us-east-1"
+LONG_POLL_POLICIES = ("fast-forward", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """Who is calling, in which region, at what (virtual) time."""
+
+    account_id: str
+    region: str
+    now: float
+    trace_header: str | None = None
+
+
+@dataclass(slots=True)
+class Region:
+    """The queues of one account in one region."""
+
+    queues: dict[str, Queue] = field(default_factory=dict)
+    deleted_at: dict[str, float] = field(default_factory=dict)
+
+
+def partition(region: str) -> tuple[str, str]:
+    """(ARN partition, DNS suffix) of a region."""
+    if region.startswith("cn-"):
+        return "aws-cn", "amazonaws.com.cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov", "amazonaws.com"
+    return "aws", "amazonaws.com"
+
+
+def queue_url(region: str, account_id: str, name: str) -> str:
+    return f"https://sqs.{region}.{partition(region)[1]}/{account_id}/{name}"
+
+
+def queue_arn(region: str, account_id: str, name: str) -> str:
+    return f"arn:{partition(region)[0]}:sqs:{region}:{account_id}:{name}"
+
+
+def split_queue_url(url: str) -> tuple[str | None, str]:
+    """(account id or None, queue name) from any QueueUrl form AWS accepts (§1.3).
+
+    Current and legacy URLs end in ``/<account>/<name>``; a bare name means the
+    caller's own account.
+    """
+    if "/" not in url:
+        return None, url
+    path = urlsplit(url).path if "://" in url else url
+    segments = [segment for segment in path.split("/") if segment]
+    if len(segments) < 2:
+        raise SQSError(errors.NON_EXISTENT_QUEUE)
+    return segments[-2], segments[-1]
+
+
+class SQSSimulator:
+    """Amazon SQS in memory.
+
+    Args:
+        account_id: the account that calls without naming another; 12 digits.
+        region: the region used when a call names none.
+        clock: the source of time; default a :class:`WallClock`.
+        seed: seeds the one RNG behind message ids, receipt handles and request ids,
+            so a run can be replayed.
+        long_poll: ``"fast-forward"`` (default): a long poll that would wait jumps the
+            clock to the moment a message becomes available, or to the end of the wait;
+            ``"off"``: long polls return at once.
+    """
+
+    def __init__(
+        self,
+        *,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        region: str = DEFAULT_REGION,
+        clock: Clock | None = None,
+        seed: int | None = None,
+        long_poll: str = "fast-forward",
+    ) -> None:
+        if long_poll not in LONG_POLL_POLICIES:
+            raise ValueError(f"long_poll must be one of {LONG_POLL_POLICIES}, not {long_poll!r}")
+        self.account_id = account_id
+        self.region = region
+        self.clock: Clock = clock if clock is not None else WallClock()
+        self.long_poll_policy = long_poll
+        self.rng = random.Random(seed)
+        self.lock = threading.RLock()
+        self._sent = threading.Condition(self.lock)
+        self._regions: dict[tuple[str, str], Region] = {}
+        self._actions = actions.load()
+        self._uids = 0
+
+    # -- the one entry point -------------------------------------------------
+
+    def handle(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+        trace_header: str | None = None,
+    ) -> dict[str, Any]:
+        """Run one SQS action; return its result as botocore models it.
+
+        Raises:
+            SQSError: whatever Amazon SQS would answer with an error.
+            UnsupportedBySimulator: a valid action pytest-sqs does not simulate yet.
+            SimulatorBug: anything unexpected inside the simulator.
+        """
+        fn = self._actions.get(operation)
+        if fn is None:
+            raise UnsupportedBySimulator(
+                f"pytest-sqs does not simulate the SQS action {operation} yet."
+            )
+        with self.lock:
+            call = Call(
+                account_id=account_id or self.account_id,
+                region=region or self.region,
+                now=self.clock.now(),
+                trace_header=trace_header,
+            )
+            try:
+                return fn(self, call, params)
+            except (SQSError, UnsupportedBySimulator):
+                raise
+            except Exception as exc:
+                raise SimulatorBug(operation, params) from exc
+
+    # -- long polling (design §4) ---------------------------------------------
+
+    # How long a long poll waits in real time for a send from another thread before
+    # it fast-forwards the clock.  Only paid when other threads exist.
+    REAL_GRACE_S = 0.005
+
+    def notify_send(self) -> None:
+        """Wake long polls waiting in other threads (called with the lock held)."""
+        self._sent.notify_all()
+
+    def long_poll(self, call: Call, queue: Queue, wait_s: int) -> Call:
+        """Let ``wait_s`` seconds pass for a receive that found nothing.
+
+        Returns the call as of the moment the wait ended: when a message became
+        available (a delay or a visibility timeout ended, or another thread sent one),
+        or at the end of the wait.  Never sleeps for the simulated time.
+        """
+        if self.long_poll_policy == "off":
+            return call
+        if threading.active_count() > 1:
+            self._sent.wait(self.REAL_GRACE_S)  # releases the lock meanwhile
+            now = self.clock.now()
+            queue.settle(now)
+            if queue.visible_count:
+                return replace(call, now=now)
+        deadline = call.now + wait_s
+        next_change = queue.next_change_at()
+        target = deadline if next_change is None else min(next_change, deadline)
+        now = self.clock.now()
+        if target > now:
+            self.clock.advance(target - now)
+        now = self.clock.now()
+        queue.settle(now)
+        return replace(call, now=now)
+
+    # -- state shared by the actions ----------------------------------------
+
+    def region_state(self, account_id: str, region: str) -> Region:
+        key = (account_id, region)
+        state = self._regions.get(key)
+        if state is None:
+            state = self._regions[key] = Region()
+        return state
+
+    def find_queue(self, account_id: str, region: str, name: str) -> Queue | None:
+        state = self._regions.get((account_id, region))
+        return state.queues.get(name) if state is not None else None
+
+    def resolve(self, call: Call, url: Any) -> Queue:
+        """The queue a QueueUrl names, settled to ``call.now``; QueueDoesNotExist if none."""
+        if not isinstance(url, str) or not url:
+            raise SQSError(errors.MISSING, param="QueueUrl")
+        account_id, name = split_queue_url(url)
+        queue = self.find_queue(account_id or call.account_id, call.region, name)
+        if queue is None:
+            raise SQSError(errors.NON_EXISTENT_QUEUE)
+        queue.settle(call.now)
+        return queue
+
+    def new_uid(self) -> str:
+        self._uids += 1
+        return f"q{self._uids}"
+
+    def new_uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def new_nonce(self) -> int:
+        return self.rng.getrandbits(64)
+
+    def sender_id(self, account_id: str) -> str:
+        """The SenderId AWS reports: the caller's IAM unique id (a stable made-up one)."""
+        digits = "".join(chr(ord("A") + int(d)) for d in account_id[-12:])
+        return f"AIDA{digits}SQSTEST"[:21]
+
+    def queues(self) -> Iterator[Queue]:
+        """Every queue in every account and region (for inspection)."""
+        for state in self._regions.values():
+            yield from state.queues.values()

@@ -1,0 +1,181 @@
+"""Read-only views of simulated queues and their messages, for tests to look at.
+
+A view reads the simulator each time it is asked, so it is never stale; looking
+changes nothing (no receive counts, no visibility), it only applies timers that are
+already due, as the next API call would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ._core.actions.queues import render_attributes
+from ._core.message import Event, JournalEntry, Message, MessageState
+from ._core.queue import Queue
+from ._core.simulator import SQSSimulator, split_queue_url
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSnapshot:
+    """A message as it was when the view was read.
+
+    Times are timezone-aware UTC datetimes; ``visible_at`` is when a delayed or
+    in-flight message becomes visible (``None`` for visible ones).
+    """
+
+    message_id: str
+    body: str
+    state: str  # "visible", "in_flight" or "delayed"
+    receive_count: int
+    sent_at: datetime
+    visible_at: datetime | None
+    message_attributes: dict[str, dict[str, Any]]
+    message_group_id: str | None
+    trace_header: str | None
+    md5_of_body: str
+
+    @classmethod
+    def of(cls, message: Message) -> MessageSnapshot:
+        trace = message.system_attributes.get("AWSTraceHeader")
+        return cls(
+            message_id=message.message_id,
+            body=message.body,
+            state=message.state.value,
+            receive_count=message.receive_count,
+            sent_at=_utc(message.sent_at),
+            visible_at=(
+                None if message.state is MessageState.VISIBLE else _utc(message.visible_at)
+            ),
+            message_attributes={n: v.render() for n, v in message.attributes.items()},
+            message_group_id=message.group_id,
+            trace_header=trace.string_value if trace else None,
+            md5_of_body=message.md5_of_body,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One event in a message's life, at simulated time ``at``."""
+
+    at: datetime
+    event: str
+    detail: str
+
+    @classmethod
+    def of(cls, entry: JournalEntry) -> HistoryEntry:
+        return cls(_utc(entry.at), entry.event.value, entry.detail)
+
+
+def _utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+class QueueView:
+    """A live, read-only view of one simulated queue."""
+
+    def __init__(self, simulator: SQSSimulator, account_id: str, region: str, name: str) -> None:
+        self._simulator = simulator
+        self.account_id = account_id
+        self.region = region
+        self.name = name
+
+    @classmethod
+    def find(
+        cls,
+        simulator: SQSSimulator,
+        name_or_url: str,
+        *,
+        region: str,
+        account_id: str | None = None,
+    ) -> QueueView:
+        url_account, name = split_queue_url(name_or_url)
+        view = cls(simulator, account_id or url_account or simulator.account_id, region, name)
+        view._queue()  # fail now, with the list of queues, if there is no such queue
+        return view
+
+    @classmethod
+    def of(cls, simulator: SQSSimulator, queue: Queue) -> QueueView:
+        return cls(simulator, queue.account_id, queue.region, queue.name)
+
+    def _queue(self) -> Queue:
+        __tracebackhide__ = True
+        queue = self._simulator.find_queue(self.account_id, self.region, self.name)
+        if queue is None:
+            existing = sorted(q.url for q in self._simulator.queues()) or ["(none)"]
+            raise LookupError(
+                f"no queue named {self.name!r} in account {self.account_id}, region "
+                f"{self.region}. Queues that exist: {', '.join(existing)}"
+            )
+        queue.settle(self._simulator.clock.now())
+        return queue
+
+    def __repr__(self) -> str:
+        return f"<QueueView {self.url}>"
+
+    @property
+    def url(self) -> str:
+        return self._queue().url
+
+    @property
+    def arn(self) -> str:
+        return self._queue().arn
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        """Every attribute, as ``GetQueueAttributes(AttributeNames=["All"])`` returns them."""
+        with self._simulator.lock:
+            return render_attributes(self._queue(), ["All"])
+
+    @property
+    def tags(self) -> dict[str, str]:
+        with self._simulator.lock:
+            return dict(self._queue().tags)
+
+    def _snapshots(self, state: MessageState | None) -> tuple[MessageSnapshot, ...]:
+        with self._simulator.lock:
+            queue = self._queue()
+            if state is MessageState.VISIBLE:
+                return tuple(MessageSnapshot.of(m) for m in queue.ready_order())
+            chosen = [m for m in queue.iter_messages() if state is None or m.state is state]
+            chosen.sort(key=lambda m: (m.visible_at, m.sent_at))
+            return tuple(MessageSnapshot.of(m) for m in chosen)
+
+    @property
+    def visible(self) -> tuple[MessageSnapshot, ...]:
+        """Messages a receive could return now, in the order it would."""
+        return self._snapshots(MessageState.VISIBLE)
+
+    @property
+    def in_flight(self) -> tuple[MessageSnapshot, ...]:
+        """Received messages not yet deleted, soonest visible again first."""
+        return self._snapshots(MessageState.IN_FLIGHT)
+
+    @property
+    def delayed(self) -> tuple[MessageSnapshot, ...]:
+        """Messages still in their delay, soonest visible first."""
+        return self._snapshots(MessageState.DELAYED)
+
+    @property
+    def messages(self) -> tuple[MessageSnapshot, ...]:
+        """Every message in the queue, whatever its state."""
+        return self._snapshots(None)
+
+    def bodies(self) -> list[str]:
+        """The bodies of every message in the queue (visible ones first, in order)."""
+        return [m.body for m in self.visible] + [
+            m.body for m in self.messages if m.state != MessageState.VISIBLE.value
+        ]
+
+    def history(self, message_id: str) -> list[HistoryEntry]:
+        """What happened to a message in this queue, oldest first."""
+        __tracebackhide__ = True
+        with self._simulator.lock:
+            journal = self._queue().history(message_id)
+        if journal is None:
+            raise LookupError(f"message {message_id} was never in queue {self.name}")
+        return [HistoryEntry.of(entry) for entry in journal]
+
+
+__all__ = ["Event", "HistoryEntry", "MessageSnapshot", "QueueView"]
