@@ -129,13 +129,13 @@ class MockSQS:
 
     def _reset_boto3_session(self) -> None:
         # boto3's default session may predate our handlers or hold real credentials.
-        boto3 = sys.modules.get("boto3")
+        boto3: Any = sys.modules.get("boto3")
         if boto3 is not None:
             self._saved_session = boto3.DEFAULT_SESSION
             boto3.DEFAULT_SESSION = None
 
     def _restore_boto3_session(self) -> None:
-        boto3 = sys.modules.get("boto3")
+        boto3: Any = sys.modules.get("boto3")
         if boto3 is not None:
             boto3.DEFAULT_SESSION = self._saved_session
         self._saved_session = None
@@ -184,7 +184,7 @@ class MockSQS:
             test.addCleanup(mock.stop)
             original_set_up(test)
 
-        cls.setUp = set_up  # type: ignore[method-assign]
+        cls.setUp = set_up  # type: ignore[method-assign,assignment]
         return cls
 
     # -- the handle -----------------------------------------------------------
@@ -263,4 +263,3 @@ def mock_sqs(target: Any = None, /, **options: Any) -> Any:
     """
     mock = MockSQS(**options)
     return mock if target is None else mock(target)
-

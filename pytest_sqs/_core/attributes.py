@@ -130,7 +130,7 @@ def _check_policy(raw: str) -> None:
     statements = policy.get("Statement", [])
     if isinstance(statements, dict):
         statements = [statements]
-    if not isinstance(statements, list) or "Statement" in policy and not statements:
+    if not isinstance(statements, list) or ("Statement" in policy and not statements):
         raise SQSError(errors.INVALID_ATTRIBUTE, name="Policy")
     if len(statements) > limits.MAX_POLICY_STATEMENTS:
         raise SQSError(errors.TOO_MANY_STATEMENTS, count=len(statements))

@@ -44,9 +44,7 @@ class Clock(ABC):
         target = to_epoch(when)
         current = self.now()
         if target < current:
-            raise ValueError(
-                f"cannot move the clock backwards from {current:.3f} to {target:.3f}"
-            )
+            raise ValueError(f"cannot move the clock backwards from {current:.3f} to {target:.3f}")
         self.advance(target - current)
 
 

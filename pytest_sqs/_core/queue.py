@@ -179,8 +179,11 @@ class Queue:
         if message.first_received_at is None:
             message.first_received_at = now
         message.history.append(
-            JournalEntry(now, Event.RECEIVED, f"receive #{message.receive_count}, "
-                         f"visibility {visibility_s} s, handle {handle}")
+            JournalEntry(
+                now,
+                Event.RECEIVED,
+                f"receive #{message.receive_count}, visibility {visibility_s} s, handle {handle}",
+            )
         )
         token = self._bump(message)
         if visibility_s > 0:

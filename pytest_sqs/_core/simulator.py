@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from . import actions, errors
 from .clock import Clock, WallClock
-from .errors import SQSError, SimulatorBug, UnsupportedBySimulator
+from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
 from .queue import Queue
 
 DEFAULT_ACCOUNT_ID = "123456789012"

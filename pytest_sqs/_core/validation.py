@@ -200,8 +200,12 @@ def batch_entries(params: Mapping[str, Any], entry_name: str) -> list[Mapping[st
     if entries is None:
         raise SQSError(errors.MISSING, param="Entries")
     if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
-        raise SQSError(errors.INVALID_PARAMETER, value=entries, param="Entries",
-                       reason="Not a list of entries.")
+        raise SQSError(
+            errors.INVALID_PARAMETER,
+            value=entries,
+            param="Entries",
+            reason="Not a list of entries.",
+        )
     if not entries:
         raise SQSError(errors.BATCH_EMPTY, entry=entry_name)
     if len(entries) > limits.MAX_BATCH_ENTRIES:

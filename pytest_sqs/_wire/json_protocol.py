@@ -14,8 +14,14 @@ CONTENT_TYPE = "application/x-amz-json-1.0"
 _UNMODELLED_NAMESPACE = "com.amazon.coral.service"
 _MODELLED_NAMESPACE = "com.amazonaws.sqs"
 _UNMODELLED = frozenset(
-    {"InvalidParameterValueException", "MissingRequiredParameterException", "InvalidAction",
-     "InternalError", "ServiceUnavailable", "EmptyValue"}
+    {
+        "InvalidParameterValueException",
+        "MissingRequiredParameterException",
+        "InvalidAction",
+        "InternalError",
+        "ServiceUnavailable",
+        "EmptyValue",
+    }
 )
 
 

@@ -329,9 +329,7 @@ def delete_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> 
 
 
 @action("ChangeMessageVisibility")
-def change_message_visibility(
-    sim: SQSSimulator, call: Call, params: Mapping[str, Any]
-) -> Result:
+def change_message_visibility(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
     queue = sim.resolve(call, params.get("QueueUrl"))
     _change_visibility(queue, call, params.get("ReceiptHandle"), params.get("VisibilityTimeout"))
     return {}
@@ -371,4 +369,3 @@ def change_message_visibility_batch(
             queue, call, entry.get("ReceiptHandle"), entry.get("VisibilityTimeout")
         ),
     )
-

@@ -1,4 +1,4 @@
-"""Queue actions: create, look up, list, delete, attributes, purge (sqs-behaviour.md §3.1–3.6, §3.14)."""
+"""Queue actions: create, find, list, delete, attributes, purge (sqs-behaviour.md §3.1–3.6)."""
 
 from __future__ import annotations
 
@@ -106,14 +106,13 @@ def decode_token(token: str) -> str:
         value = json.loads(base64.b64decode(token, validate=True))
     except (binascii.Error, ValueError):
         raise SQSError(errors.INVALID_NEXT_TOKEN) from None
-    if not isinstance(value, dict) or not isinstance(value.get("after"), str):
+    after = value.get("after") if isinstance(value, dict) else None
+    if not isinstance(after, str):
         raise SQSError(errors.INVALID_NEXT_TOKEN)
-    return value["after"]
+    return after
 
 
-def paginate(
-    items: list[tuple[str, str]], params: Mapping[str, Any], result_key: str
-) -> Result:
+def paginate(items: list[tuple[str, str]], params: Mapping[str, Any], result_key: str) -> Result:
     """One page of (sort key, url) pairs with ListQueues' MaxResults/NextToken rules (§3.3)."""
     max_results = validation.in_range(
         validation.integer(params, "MaxResults", errors.LIST_MAX_RESULTS),
