@@ -1,0 +1,129 @@
+"""What the in-process path hands to the caller is exactly what botocore's own parser
+makes of the JSON bytes real SQS would send for the same result (design §3)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.parsers import create_parser
+from botocore.validate import validate_parameters
+
+from pytest_sqs import MockSQS, mock_sqs
+from pytest_sqs._core.actions import load
+from pytest_sqs._wire import json_protocol
+
+Recorded = list[tuple[str, dict[str, Any], dict[str, Any]]]
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[MockSQS, Any, Recorded]]:
+    """A client whose every answer is recorded twice: the simulator's raw result and
+    what the caller received."""
+    calls: Recorded = []
+    with mock_sqs(clock="manual", seed=7) as mock:
+        simulator = mock.simulator
+        handle = simulator.handle
+
+        def spy(operation: str, params: Any, **kwargs: Any) -> dict[str, Any]:
+            result = handle(operation, params, **kwargs)
+            calls.append((operation, copy.deepcopy(result), result))
+            return result
+
+        monkeypatch.setattr(simulator, "handle", spy)
+        yield mock, boto3.client("sqs", region_name="us-east-1"), calls
+
+
+def _exercise(client: Any) -> None:
+    url = client.create_queue(QueueName="eq", tags={"team": "a"})["QueueUrl"]
+    client.create_queue(QueueName="eq-2")
+    client.get_queue_url(QueueName="eq")
+    client.list_queues(MaxResults=1)
+    client.list_queues(QueueNamePrefix="nothing")
+    client.set_queue_attributes(QueueUrl=url, Attributes={"DelaySeconds": "0"})
+    client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])
+    client.get_queue_attributes(QueueUrl=url)
+    client.tag_queue(QueueUrl=url, Tags={"env": "test"})
+    client.list_queue_tags(QueueUrl=url)
+    client.untag_queue(QueueUrl=url, TagKeys=["env", "team"])
+    client.list_queue_tags(QueueUrl=url)
+    client.add_permission(
+        QueueUrl=url, Label="l1", AWSAccountIds=["111111111111"], Actions=["SendMessage"]
+    )
+    client.remove_permission(QueueUrl=url, Label="l1")
+    attributes = {
+        "s": {"DataType": "String", "StringValue": "text"},
+        "n": {"DataType": "Number.int", "StringValue": "42"},
+        "b": {"DataType": "Binary", "BinaryValue": b"\x00\x01binary"},
+    }
+    client.send_message(
+        QueueUrl=url,
+        MessageBody="one",
+        MessageAttributes=attributes,
+        MessageSystemAttributes={
+            "AWSTraceHeader": {"DataType": "String", "StringValue": "Root=1-abc"}
+        },
+    )
+    client.send_message_batch(
+        QueueUrl=url,
+        Entries=[
+            {"Id": "ok", "MessageBody": "two", "MessageGroupId": "g"},
+            {"Id": "bad", "MessageBody": "three", "DelaySeconds": 901},
+        ],
+    )
+    received = client.receive_message(
+        QueueUrl=url,
+        MaxNumberOfMessages=10,
+        MessageAttributeNames=["All"],
+        MessageSystemAttributeNames=["All"],
+    )["Messages"]
+    client.receive_message(QueueUrl=url)
+    handles = [m["ReceiptHandle"] for m in received]
+    client.change_message_visibility(QueueUrl=url, ReceiptHandle=handles[0], VisibilityTimeout=5)
+    client.change_message_visibility_batch(
+        QueueUrl=url,
+        Entries=[
+            {"Id": "a", "ReceiptHandle": handles[0], "VisibilityTimeout": 0},
+            {"Id": "b", "ReceiptHandle": "garbage", "VisibilityTimeout": 0},
+        ],
+    )
+    client.delete_message(QueueUrl=url, ReceiptHandle=handles[0])
+    client.delete_message_batch(
+        QueueUrl=url,
+        Entries=[{"Id": "a", "ReceiptHandle": handles[1]}, {"Id": "b", "ReceiptHandle": "x"}],
+    )
+    client.purge_queue(QueueUrl=url)
+    client.delete_queue(QueueUrl=url)
+
+
+def test_in_process_results_equal_botocores_parse_of_our_json(
+    recorded: tuple[MockSQS, Any, Recorded],
+) -> None:
+    mock, client, calls = recorded
+    _exercise(client)
+    parser = create_parser("json")
+    model = client.meta.service_model
+    for operation, raw, delivered in calls:
+        body = json_protocol.encode_result(raw)
+        metadata = delivered["ResponseMetadata"]
+        headers = json_protocol.response_headers(metadata["RequestId"], mock.clock.now(), body)
+        output_shape = model.operation_model(operation).output_shape
+        parsed = parser.parse({"status_code": 200, "headers": headers, "body": body}, output_shape)
+        parsed["ResponseMetadata"]["RetryAttempts"] = 0
+        # content-length is the one header we don't compute in-process (it would mean
+        # serialising every answer just to count it).
+        del parsed["ResponseMetadata"]["HTTPHeaders"]["content-length"]
+        assert delivered == parsed, operation
+        if output_shape is not None:
+            validate_parameters(raw, output_shape)
+
+
+def test_the_scenario_covers_every_implemented_action(
+    recorded: tuple[MockSQS, Any, Recorded],
+) -> None:
+    _mock, client, calls = recorded
+    _exercise(client)
+    assert {operation for operation, _, _ in calls} == set(load())
