@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,7 @@ from .queue import Queue
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
-LONG_POLL_POLICIES = ("fast-forward", "off")
+LONG_POLL_POLICIES = ("fast-forward", "real", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,8 @@ class SQSSimulator:
             so a run can be replayed.
         long_poll: ``"fast-forward"`` (default): a long poll that would wait jumps the
             clock to the moment a message becomes available, or to the end of the wait;
-            ``"off"``: long polls return at once.
+            ``"real"``: block in real time, woken at once by a send from another thread
+            (for threaded integration tests); ``"off"``: long polls return at once.
     """
 
     def __init__(
@@ -161,12 +163,15 @@ class SQSSimulator:
 
         Returns the call as of the moment the wait ended: when a message became
         available (a delay or a visibility timeout ended, or another thread sent one),
-        or at the end of the wait.  Never sleeps for the simulated time.
+        or at the end of the wait.  Called with the lock held; waiting releases it.
         """
         if self.long_poll_policy == "off":
             return call
+        if self.long_poll_policy == "real":
+            return self._wait_real(call, queue, wait_s)
         if threading.active_count() > 1:
-            self._sent.wait(self.REAL_GRACE_S)  # releases the lock meanwhile
+            # Give a producer thread a moment before jumping the clock.
+            self._sent.wait(self.REAL_GRACE_S)
             now = self.clock.now()
             queue.settle(now)
             if queue.visible_count:
@@ -180,6 +185,19 @@ class SQSSimulator:
         now = self.clock.now()
         queue.settle(now)
         return replace(call, now=now)
+
+    def _wait_real(self, call: Call, queue: Queue, wait_s: int) -> Call:
+        real_deadline = time.monotonic() + wait_s
+        while True:
+            now = self.clock.now()
+            queue.settle(now)
+            remaining = real_deadline - time.monotonic()
+            if queue.visible_count or remaining <= 0:
+                return replace(call, now=now)
+            next_change = queue.next_change_at()
+            if next_change is not None:
+                remaining = min(remaining, max(next_change - now, 0.001))
+            self._sent.wait(remaining)
 
     # -- state shared by the actions ----------------------------------------
 

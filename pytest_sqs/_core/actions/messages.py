@@ -84,6 +84,10 @@ def _send_result(message: Message) -> Result:
 
 @action("SendMessage")
 def send_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Validates body characters, size (body + attributes), message attributes, DelaySeconds,
+    MessageGroupId (accepted on standard queues, as for fair queues); computes all three
+    MD5s; the X-Amzn-Trace-Id header becomes AWSTraceHeader.
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     _standard_only(queue)
     message, delay, _ = _new_message(sim, call, queue, params, in_batch=False)
@@ -129,6 +133,9 @@ def _batch_result(successful: list[Result], failed: list[Result]) -> Result:
 
 @action("SendMessageBatch")
 def send_message_batch(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Whole-request errors (empty, >10, bad or repeated ids, over 1 MiB in total whatever the
+    queue's limit) fail the call; per-message problems land in Failed with AWS's texts.
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     entries = validation.batch_entries(params, "SendMessageBatchRequestEntry")
     total = sum(_entry_size(entry) for entry in entries)
@@ -236,6 +243,11 @@ def _render_received(
 
 @action("ReceiveMessage")
 def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Up to MaxNumberOfMessages visible messages in delivery order, each with a fresh receipt
+    handle; system attributes by name or All, user attributes filtered by name, All, .* or
+    prefix.*, MD5 over the returned subset; long polls fast-forward the clock instead of
+    waiting.
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     maximum = validation.in_range(
         validation.integer(params, "MaxNumberOfMessages", errors.MAX_MESSAGES_RANGE),
@@ -323,6 +335,10 @@ def _change_visibility(queue: Queue, call: Call, handle: Any, visibility: Any) -
 
 @action("DeleteMessage")
 def delete_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Standard-queue receipt-handle rules of Appendix A: stale and expired handles still
+    delete, a deleted message's handle succeeds again, garbage is ReceiptHandleIsInvalid
+    (HTTP 404).
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     _delete(queue, call, params.get("ReceiptHandle"))
     return {}
@@ -330,6 +346,9 @@ def delete_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> 
 
 @action("ChangeMessageVisibility")
 def change_message_visibility(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """The new timeout counts from the call; 0 shows the message at once; AWS's 12-hour cap
+    from the receive is refused, not clipped; a deleted message is refused with AWS's text.
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     _change_visibility(queue, call, params.get("ReceiptHandle"), params.get("VisibilityTimeout"))
     return {}
@@ -352,6 +371,7 @@ def _per_entry(
 
 @action("DeleteMessageBatch")
 def delete_message_batch(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """DeleteMessage per entry; whole-request batch errors as AWS."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     entries = validation.batch_entries(params, "DeleteMessageBatchRequestEntry")
     return _per_entry(entries, lambda entry: _delete(queue, call, entry.get("ReceiptHandle")))
@@ -361,6 +381,7 @@ def delete_message_batch(sim: SQSSimulator, call: Call, params: Mapping[str, Any
 def change_message_visibility_batch(
     sim: SQSSimulator, call: Call, params: Mapping[str, Any]
 ) -> Result:
+    """ChangeMessageVisibility per entry; whole-request batch errors as AWS."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     entries = validation.batch_entries(params, "ChangeMessageVisibilityBatchRequestEntry")
     return _per_entry(

@@ -73,6 +73,10 @@ def _one_or_many(values: list[str]) -> str | list[str]:
 
 @action("AddPermission")
 def add_permission(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Writes the queue policy statement exactly as AWS does (Version 2008-10-17, Sid,
+    Principal, Action as string or list); duplicate labels, more than 7 actions and
+    owner-only actions are refused.
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     label = _label(params)
     accounts = validation.string_list(params, "AWSAccountIds")
@@ -112,6 +116,7 @@ def add_permission(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> 
 
 @action("RemovePermission")
 def remove_permission(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Removes the statement; removing the last one removes the Policy attribute."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     label = _label(params)
     policy, statements = _statements(queue)

@@ -36,6 +36,10 @@ def _queue_name(params: Mapping[str, Any]) -> str:
 
 @action("CreateQueue")
 def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Name rules, every attribute validated with AWS's codes and texts; idempotent when the
+    given attributes match the queue's current values, QueueAlreadyExists otherwise; the
+    60-second rule after DeleteQueue; tags.
+    """
     name = _queue_name(params)
     requested = validation.string_map(params, "Attributes")
     tags = validation.string_map(params, "tags")
@@ -85,6 +89,7 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
 
 @action("GetQueueUrl")
 def get_queue_url(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """By name, optionally in another account (QueueOwnerAWSAccountId)."""
     name = _queue_name(params)
     owner = validation.string(params, "QueueOwnerAWSAccountId") or call.account_id
     queue = sim.find_queue(owner, call.region, name)
@@ -137,6 +142,9 @@ def paginate(items: list[tuple[str, str]], params: Mapping[str, Any], result_key
 
 @action("ListQueues")
 def list_queues(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Prefix filter, sorted by name; MaxResults 1-1000 with NextToken paging; keys omitted
+    when empty.
+    """
     prefix = validation.string(params, "QueueNamePrefix") or ""
     region = sim.region_state(call.account_id, call.region)
     matching = [(q.name, q.url) for q in region.queues.values() if q.name.startswith(prefix)]
@@ -145,6 +153,7 @@ def list_queues(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Res
 
 @action("DeleteQueue")
 def delete_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Deletes at once with its messages; the name is blocked for 60 seconds."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     region = sim.region_state(queue.account_id, queue.region)
     del region.queues[queue.name]
@@ -178,6 +187,9 @@ def render_attributes(queue: Queue, names: list[str]) -> dict[str, str]:
 
 @action("GetQueueAttributes")
 def get_queue_attributes(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """All or named attributes, in AWS's order, with exact counters; optional ones only while
+    set.
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     rendered = render_attributes(queue, validation.string_list(params, "AttributeNames"))
     return {"Attributes": rendered} if rendered else {}
@@ -185,6 +197,9 @@ def get_queue_attributes(sim: SQSSimulator, call: Call, params: Mapping[str, Any
 
 @action("SetQueueAttributes")
 def set_queue_attributes(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """All-or-nothing validation; "" removes Policy, RedrivePolicy, RedriveAllowPolicy and
+    KmsMasterKeyId; SSE-KMS and SSE-SQS are exclusive.
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     requested = validation.string_map(params, "Attributes")
     if not requested:
@@ -197,6 +212,9 @@ def set_queue_attributes(sim: SQSSimulator, call: Call, params: Mapping[str, Any
 
 @action("PurgeQueue")
 def purge_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Removes visible, in-flight and delayed messages in O(1); a second purge within 60
+    seconds is PurgeQueueInProgress (HTTP 403).
+    """
     queue = sim.resolve(call, params.get("QueueUrl"))
     last = queue.last_purged_at
     if last is not None and call.now - last < limits.PURGE_INTERVAL_S:

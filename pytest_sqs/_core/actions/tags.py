@@ -34,6 +34,7 @@ def validate_tags(tags: Mapping[str, Any], *, existing: int, queue_name: str) ->
 
 @action("TagQueue")
 def tag_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Merges tags; AWS's key and value rules; at most 50 per queue."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     tags = validation.string_map(params, "Tags")
     if not tags:
@@ -46,6 +47,7 @@ def tag_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Resul
 
 @action("UntagQueue")
 def untag_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Unknown keys are ignored."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     keys = validation.string_list(params, "TagKeys")
     if not keys:
@@ -57,5 +59,6 @@ def untag_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Res
 
 @action("ListQueueTags")
 def list_queue_tags(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
+    """Tags key omitted when the queue has none."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     return {"Tags": dict(queue.tags)} if queue.tags else {}

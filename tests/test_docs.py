@@ -1,0 +1,15 @@
+"""The generated docs are current."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_sqs._fidelity import render
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+
+def test_fidelity_page_matches_the_registry() -> None:
+    assert (DOCS / "fidelity.md").read_text() == render(), (
+        "regenerate with: python -m pytest_sqs._fidelity > docs/fidelity.md"
+    )
