@@ -13,3 +13,11 @@ def test_fidelity_page_matches_the_registry() -> None:
     assert (DOCS / "fidelity.md").read_text() == render(), (
         "regenerate with: python -m pytest_sqs._fidelity > docs/fidelity.md"
     )
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    root = DOCS.parent
+    readme = (root / "README.md").read_text()
+    ci = (root / ".ci" / "run").read_text()
+    assert 'python3 -m pip install -e ".[dev]" && python3 -m pytest\n' in readme
+    assert "\npython3 -m pytest\n" in ci
