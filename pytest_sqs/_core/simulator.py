@@ -5,10 +5,10 @@ Pure standard library: no botocore, pytest, freezegun or hypothesis here.
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 import time
-import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -59,6 +59,7 @@ def queue_arn(region: str, account_id: str, name: str) -> str:
     return f"arn:{partition(region)[0]}:sqs:{region}:{account_id}:{name}"
 
 
+@functools.lru_cache(maxsize=4096)
 def split_queue_url(url: str) -> tuple[str | None, str]:
     """(account id or None, queue name) from any QueueUrl form AWS accepts (§1.3).
 
@@ -228,15 +229,20 @@ class SQSSimulator:
         return f"q{self._uids}"
 
     def new_uuid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        """A random version-4 UUID, lower-case, from the simulator's RNG."""
+        bits = self.rng.getrandbits(128) & ~(0xF000 << 64) | (0x4000 << 64)  # version 4
+        text = "%032x" % (bits & ~(0xC << 60) | (0x8 << 60))  # RFC 4122 variant
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     def new_nonce(self) -> int:
         return self.rng.getrandbits(64)
 
-    def sender_id(self, account_id: str) -> str:
+    @staticmethod
+    @functools.lru_cache(maxsize=64)
+    def sender_id(account_id: str) -> str:
         """The SenderId AWS reports: the caller's IAM unique id (a stable made-up one)."""
-        digits = "".join(chr(ord("A") + int(d)) for d in account_id[-12:])
-        return f"AIDA{digits}SQSTEST"[:21]
+        letters = "".join(chr(ord("A") + int(d)) for d in account_id[-12:] if d.isdigit())
+        return f"AIDA{letters}SQSTESTUSER"[:21]
 
     def queues(self) -> Iterator[Queue]:
         """Every queue in every account and region (for inspection)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from email.utils import formatdate
 from typing import Any
@@ -46,11 +47,17 @@ def error_type(kind: ErrorKind) -> str:
     return f"{namespace}#{kind.shape}"
 
 
+@functools.lru_cache(maxsize=8)
+def http_date(second: int) -> str:
+    """An RFC 1123 date, as in the ``Date`` header (cached: many calls share a second)."""
+    return formatdate(second, usegmt=True)
+
+
 def response_headers(request_id: str, now: float, body: bytes | None = None) -> dict[str, str]:
     """The headers AWS sends with every JSON response (lower-cased, as botocore keeps them)."""
     headers = {
         "x-amzn-requestid": request_id,
-        "date": formatdate(now, usegmt=True),
+        "date": http_date(int(now)),
         "content-type": CONTENT_TYPE,
     }
     if body is not None:
