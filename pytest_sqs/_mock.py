@@ -128,11 +128,14 @@ class MockSQS:
         self._saved_env = {}
 
     def _reset_boto3_session(self) -> None:
-        # boto3's default session may predate our handlers or hold real credentials.
+        # boto3's default session may predate our handlers or hold real credentials, so
+        # it is swapped for one made while a mock is active.  That one is kept across
+        # mocks: creating a botocore session costs ~40 ms, and its cached state (service
+        # models, the fake credentials) is the same for every mock.
         boto3: Any = sys.modules.get("boto3")
         if boto3 is not None:
             self._saved_session = boto3.DEFAULT_SESSION
-            boto3.DEFAULT_SESSION = None
+            boto3.DEFAULT_SESSION = _active.mock_session(boto3)
 
     def _restore_boto3_session(self) -> None:
         boto3: Any = sys.modules.get("boto3")
