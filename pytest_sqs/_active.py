@@ -1,23 +1,38 @@
-"""The stack of active mocks, and the boto3 session they share: the package's only
-module-level mutable state."""
+"""What is switched on while any mock is active: the stack of mocks, the faked
+environment, boto3's default session and the network guard.
+
+This is the package's only module-level mutable state.  The first mock to start saves
+what it changes and the last to stop restores it, whatever order mocks stop in.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import TYPE_CHECKING, Any
+
+from . import _botocore
 
 if TYPE_CHECKING:
     from ._mock import MockSQS
 
+# Set while a mock is active so that no real credentials or instance metadata are
+# looked for; AWS_PROFILE is removed because botocore ignores environment
+# credentials when a profile is named.
+FAKE_ENV: dict[str, str | None] = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_PROFILE": None,
+    "AWS_DEFAULT_PROFILE": None,
+}
+_REGION_VARIABLES = ("AWS_DEFAULT_REGION", "AWS_REGION")
+
 _stack: list[MockSQS] = []
-_sessions: list[Any] = []  # at most one boto3.Session, made under a mock
-
-
-def push(mock: MockSQS) -> None:
-    _stack.append(mock)
-
-
-def remove(mock: MockSQS) -> None:
-    _stack.remove(mock)
+_saved_env: dict[str, str | None] = {}
+_saved_session: list[Any] = []  # boto3's default session before the first mock
+_shared_session: list[Any] = []  # the default session while mocks are active
 
 
 def current() -> MockSQS | None:
@@ -25,11 +40,65 @@ def current() -> MockSQS | None:
     return _stack[-1] if _stack else None
 
 
-def mock_session(boto3: Any) -> Any:
-    """The boto3 session used as ``boto3.DEFAULT_SESSION`` while mocks are active.
+def push(mock: MockSQS) -> None:
+    """Make ``mock`` the active one (the first one also switches everything on)."""
+    if not _stack:
+        _switch_on()
+    _stack.append(mock)
+    _set_region(mock.region)
 
-    Made on first use, inside a mock (fake credentials), and reused afterwards.
+
+def remove(mock: MockSQS) -> None:
+    """Deactivate ``mock`` (the last one switches everything off)."""
+    _stack.remove(mock)
+    if _stack:
+        _set_region(_stack[-1].region)
+    else:
+        _switch_off()
+
+
+def _set_env(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+
+
+def _set_region(region: str) -> None:
+    # Only where the user configured none: the innermost mock's region is the default.
+    if not any(_saved_env.get(name) for name in _REGION_VARIABLES):
+        os.environ["AWS_DEFAULT_REGION"] = region
+
+
+def _switch_on() -> None:
+    _saved_env.clear()
+    for name in (*FAKE_ENV, *_REGION_VARIABLES):
+        _saved_env[name] = os.environ.get(name)
+    for name, value in FAKE_ENV.items():
+        _set_env(name, value)
+    boto3: Any = sys.modules.get("boto3")
+    if boto3 is not None:
+        _saved_session[:] = [boto3.DEFAULT_SESSION]
+        boto3.DEFAULT_SESSION = _default_session(boto3)
+    _botocore.install_send_guard()
+
+
+def _switch_off() -> None:
+    _botocore.remove_send_guard()
+    boto3: Any = sys.modules.get("boto3")
+    if boto3 is not None and _saved_session:
+        boto3.DEFAULT_SESSION = _saved_session.pop()
+    for name, value in _saved_env.items():
+        _set_env(name, value)
+    _saved_env.clear()
+
+
+def _default_session(boto3: Any) -> Any:
+    """boto3's default session while mocked: made under a mock, reused while clean.
+
+    Making a botocore session costs ~40 ms, so one is shared by successive mocks; if a
+    test registered its own event handlers on it, the next mock gets a new one.
     """
-    if not _sessions:
-        _sessions.append(boto3.Session())
-    return _sessions[0]
+    if not _shared_session or _botocore.session_was_touched(_shared_session[0]):
+        _shared_session[:] = [_botocore.untouched_session(boto3)]
+    return _shared_session[0]

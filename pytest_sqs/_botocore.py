@@ -13,8 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
-from botocore.handlers import BUILTIN_HANDLERS
+from botocore.endpoint import Endpoint
+from botocore.handlers import BUILTIN_HANDLERS, add_recursion_detection_header
+from botocore.hooks import HierarchicalEmitter
 from botocore.parsers import ResponseParserFactory
+from botocore.session import Session as BotocoreSession
 
 from . import _active
 from ._core.errors import SQSError
@@ -43,6 +46,8 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered
         api_params = {}
+    # botocore's own before-call handler adds the Lambda trace header after ours runs.
+    add_recursion_detection_header(params)
     headers = params.get("headers") or {}
     request_id = simulator.new_uuid()
     try:
@@ -76,20 +81,78 @@ def _error(model: Any, error: SQSError, request_id: str, now: float, url: Any) -
     return AWSResponse(url, status, headers, None), parsed
 
 
-def refuse_network(request: Any, **_: Any) -> None:
-    """The guard: while mocked, no SQS request may reach the HTTP layer."""
-    if _active.current() is not None:
-        raise UnmockedRequestError(
-            f"pytest-sqs is active but an SQS request was about to be sent to {request.url}. "
-            "Another before-call handler must have declined it; nothing was sent."
-        )
-
-
 HANDLERS: list[tuple[str, Any]] = [
     ("before-parameter-build.sqs", capture_params),
     ("before-call.sqs", answer),
-    ("before-send.sqs", refuse_network),
 ]
+
+
+# -- the guard ----------------------------------------------------------------------
+
+
+def install_send_guard() -> None:
+    """While mocks are active, refuse any SQS request that reaches the HTTP layer.
+
+    It can only get there from a client without our handlers (one made from a botocore
+    session created before pytest_sqs was imported).  Other services pass untouched.
+    """
+    original = Endpoint._send
+    if getattr(original, "pytest_sqs_original", None) is not None:
+        return
+
+    def guarded_send(endpoint: Any, request: Any) -> Any:
+        if getattr(endpoint, "_endpoint_prefix", None) == "sqs" and _active.current():
+            raise UnmockedRequestError(
+                f"pytest-sqs is active but an SQS request to {request.url} was about to "
+                "leave the process; nothing was sent. The client was made from a botocore "
+                "session created before pytest_sqs was imported: route it to the simulator "
+                "with pytest_sqs.patch_client(client)."
+            )
+        return original(endpoint, request)
+
+    guarded_send.pytest_sqs_original = original  # type: ignore[attr-defined]
+    Endpoint._send = guarded_send
+
+
+def remove_send_guard() -> None:
+    original = getattr(Endpoint._send, "pytest_sqs_original", None)
+    if original is not None:
+        Endpoint._send = original
+
+
+# -- boto3's default session while mocked -------------------------------------------
+
+
+class _TrackingEmitter(HierarchicalEmitter):  # type: ignore[misc]
+    """An event emitter that notices registrations made after it was sealed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sealed = False
+        self.touched = False
+
+    def _verify_and_register(self, *args: Any, **kwargs: Any) -> None:
+        self.touched = self.touched or self.sealed
+        super()._verify_and_register(*args, **kwargs)
+
+    def unregister(self, *args: Any, **kwargs: Any) -> Any:
+        self.touched = self.touched or self.sealed
+        return super().unregister(*args, **kwargs)
+
+
+def untouched_session(boto3: Any) -> Any:
+    """A new boto3 session whose event system reports later changes by users."""
+    emitter = _TrackingEmitter()
+    session = boto3.Session(botocore_session=BotocoreSession(event_hooks=emitter))
+    emitter.sealed = True
+    session.pytest_sqs_emitter = emitter
+    return session
+
+
+def session_was_touched(session: Any) -> bool:
+    """Whether event handlers were registered or removed on the session since it was made."""
+    emitter = getattr(session, "pytest_sqs_emitter", None)
+    return emitter is None or bool(emitter.touched)
 
 
 def register_builtin() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from ._core.actions.queues import render_attributes
 from ._core.message import Event, JournalEntry, Message, MessageState
 from ._core.queue import Queue
-from ._core.simulator import SQSSimulator, split_queue_url
+from ._core.simulator import SQSSimulator, region_of_url, split_queue_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,12 @@ class QueueView:
         account_id: str | None = None,
     ) -> QueueView:
         url_account, name = split_queue_url(name_or_url)
-        view = cls(simulator, account_id or url_account or simulator.account_id, region, name)
+        view = cls(
+            simulator,
+            account_id or url_account or simulator.account_id,
+            region_of_url(name_or_url) or region,
+            name,
+        )
         view._queue()  # fail now, with the list of queues, if there is no such queue
         return view
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
-import sys
 import unittest
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -18,17 +16,6 @@ from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SQSSimulator
 from ._inspect import QueueView
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-# Set while a mock is active so that no real credentials or instance metadata are
-# looked for; AWS_PROFILE is removed because botocore ignores environment
-# credentials when a profile is named.
-_FAKE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-_REMOVED_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 
 def _make_clock(clock: str | Clock) -> Clock:
@@ -71,8 +58,6 @@ class MockSQS:
         self.seed = seed
         self.long_poll = long_poll
         self._simulator: SQSSimulator | None = None
-        self._saved_env: dict[str, str | None] = {}
-        self._saved_session: Any = None
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -88,8 +73,6 @@ class MockSQS:
             long_poll=self.long_poll,
         )
         _botocore.register_builtin()
-        self._patch_environment()
-        self._reset_boto3_session()
         _active.push(self)
         return self
 
@@ -98,8 +81,6 @@ class MockSQS:
         if self._simulator is None:
             raise RuntimeError("this mock_sqs is not started")
         _active.remove(self)
-        self._restore_boto3_session()
-        self._restore_environment()
         self._simulator = None
 
     def __enter__(self) -> MockSQS:
@@ -112,36 +93,6 @@ class MockSQS:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
-
-    def _patch_environment(self) -> None:
-        changes: dict[str, str | None] = dict(_FAKE_ENV)
-        changes.update(dict.fromkeys(_REMOVED_ENV))
-        if not os.environ.get("AWS_DEFAULT_REGION") and not os.environ.get("AWS_REGION"):
-            changes["AWS_DEFAULT_REGION"] = self.region
-        self._saved_env = {name: os.environ.get(name) for name in changes}
-        for name, value in changes.items():
-            _set_env(name, value)
-
-    def _restore_environment(self) -> None:
-        for name, value in self._saved_env.items():
-            _set_env(name, value)
-        self._saved_env = {}
-
-    def _reset_boto3_session(self) -> None:
-        # boto3's default session may predate our handlers or hold real credentials, so
-        # it is swapped for one made while a mock is active.  That one is kept across
-        # mocks: creating a botocore session costs ~40 ms, and its cached state (service
-        # models, the fake credentials) is the same for every mock.
-        boto3: Any = sys.modules.get("boto3")
-        if boto3 is not None:
-            self._saved_session = boto3.DEFAULT_SESSION
-            boto3.DEFAULT_SESSION = _active.mock_session(boto3)
-
-    def _restore_boto3_session(self) -> None:
-        boto3: Any = sys.modules.get("boto3")
-        if boto3 is not None:
-            boto3.DEFAULT_SESSION = self._saved_session
-        self._saved_session = None
 
     # -- decorator ------------------------------------------------------------
 
@@ -234,13 +185,6 @@ class MockSQS:
     def queues(self) -> list[QueueView]:
         """Views of every queue, in every account and region."""
         return [QueueView.of(self.simulator, queue) for queue in self.simulator.queues()]
-
-
-def _set_env(name: str, value: str | None) -> None:
-    if value is None:
-        os.environ.pop(name, None)
-    else:
-        os.environ[name] = value
 
 
 @overload

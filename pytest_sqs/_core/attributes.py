@@ -15,6 +15,7 @@ from typing import Any
 
 from . import errors, limits
 from .errors import SQSError
+from .redrive import parse_redrive_policy
 
 # Every name AWS knows, in the order GetQueueAttributes(All) lists them.
 ALL_NAMES: tuple[str, ...] = (
@@ -130,27 +131,58 @@ def _check_policy(raw: str) -> None:
     statements = policy.get("Statement", [])
     if isinstance(statements, dict):
         statements = [statements]
-    if not isinstance(statements, list) or ("Statement" in policy and not statements):
+    if (
+        not isinstance(statements, list)
+        or ("Statement" in policy and not statements)
+        or not all(isinstance(statement, dict) for statement in statements)
+    ):
         raise SQSError(errors.INVALID_ATTRIBUTE, name="Policy")
     if len(statements) > limits.MAX_POLICY_STATEMENTS:
         raise SQSError(errors.TOO_MANY_STATEMENTS, count=len(statements))
 
 
-def _check_json_map(name: str, raw: str) -> None:
-    # Full RedrivePolicy / RedriveAllowPolicy semantics belong to the dead-letter
-    # support; here we refuse what is not a JSON object at all (§6.2).
+def _check_redrive_allow_policy(raw: str) -> None:
+    """RedriveAllowPolicy rules of §6.2."""
     try:
-        value = json.loads(raw)
+        policy = json.loads(raw)
     except ValueError:
-        value = None
-    if not isinstance(value, dict):
-        reason = (
-            "Redrive policy is not a valid JSON map."
-            if name == "RedrivePolicy"
-            else "Amazon SQS can't create the redrive allow policy, as it’s in an "
-            "unsupported format."
+        policy = None
+    permission = policy.get("redrivePermission") if isinstance(policy, dict) else None
+    arns = policy.get("sourceQueueArns") if isinstance(policy, dict) else None
+    if (
+        not isinstance(policy, dict)
+        or set(policy) - {"redrivePermission", "sourceQueueArns"}
+        or permission not in ("allowAll", "denyAll", "byQueue")
+        or (
+            arns is not None
+            and not (isinstance(arns, list) and all(isinstance(arn, str) for arn in arns))
         )
-        raise SQSError(errors.INVALID_PARAMETER_VALUE_REASON, name=name, reason=reason)
+    ):
+        raise SQSError(
+            errors.INVALID_PARAMETER_VALUE_REASON,
+            name="RedriveAllowPolicy",
+            reason="Amazon SQS can't create the redrive allow policy, as it’s in an "
+            "unsupported format.",
+        )
+    reason = None
+    if permission == "byQueue" and not arns:
+        reason = (
+            "When you specify the byQueue permission type, you must also specify one or more "
+            "sourceQueueArns values."
+        )
+    elif arns and len(arns) > limits.MAX_REDRIVE_SOURCE_ARNS:
+        reason = "The maximum number of source queue ARNs you can specify is 10."
+    elif arns and permission != "byQueue":
+        reason = (
+            "To specify one or more source queue ARNs, you must set redrivePermission to byQueue."
+        )
+    if reason is not None:
+        raise SQSError(
+            errors.INVALID_PARAMETER,
+            value=raw,
+            param="RedriveAllowPolicy",
+            reason=f"Amazon SQS can't create the redrive allow policy. {reason}",
+        )
 
 
 def _parse_one(name: str, raw: Any, fifo: bool) -> tuple[str, Any]:
@@ -182,8 +214,11 @@ def _parse_one(name: str, raw: Any, fifo: bool) -> tuple[str, Any]:
     elif name == "Policy":
         _check_policy(raw)
         value = raw
-    elif name in ("RedrivePolicy", "RedriveAllowPolicy"):
-        _check_json_map(name, raw)
+    elif name == "RedrivePolicy":
+        parse_redrive_policy(raw)  # the target queue is checked by the caller
+        value = raw
+    elif name == "RedriveAllowPolicy":
+        _check_redrive_allow_policy(raw)
         value = raw
     else:  # KmsMasterKeyId
         value = raw

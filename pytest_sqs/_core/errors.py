@@ -174,9 +174,10 @@ TWO_SSE_KINDS = _spec(
     "KMS SSE or SQS SSE.",
 )  # AWS-rec
 TOO_MANY_STATEMENTS = _spec(
-    INVALID_ATTRIBUTE_VALUE,
+    OVER_LIMIT,
     "{count} statements were found in the submitted policy, max allowed is 20",
 )
+TOO_MANY_PERMISSIONS = _spec(OVER_LIMIT, "{count} Statements were found, maximum allowed is 20.")
 INVALID_PARAMETER = _spec(INVALID_PARAMETER_VALUE, _VALUE)
 LIST_MAX_RESULTS = _spec(
     INVALID_PARAMETER_VALUE,

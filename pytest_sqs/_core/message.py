@@ -109,6 +109,7 @@ class Event(enum.Enum):
     DELETED = "deleted"
     EXPIRED = "expired"
     PURGED = "purged"
+    MOVED_TO_DEAD_LETTER_QUEUE = "moved to dead-letter queue"
     QUEUE_DELETED = "queue deleted"
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 
 from .attributes import QueueSettings
 from .message import Event, JournalEntry, Message, MessageState
+from .redrive import RedrivePolicy, parse_redrive_policy
 
 _HANDLE_PREFIX = "AQEB"
 
@@ -81,6 +82,7 @@ class Queue:
         self._serial = itertools.count()
         self.delayed_count = 0
         self.in_flight_count = 0
+        self._redrive: tuple[str | None, RedrivePolicy | None] = (None, None)
 
     # -- counters -----------------------------------------------------------
 
@@ -147,11 +149,20 @@ class Queue:
             self._ready.move_to_end(message.message_id, last=False)
         message.history.append(JournalEntry(at, event))
 
-    def add(self, message: Message, now: float, delay_s: int) -> None:
-        """Enqueue a new message, delayed by ``delay_s`` seconds."""
+    @property
+    def redrive(self) -> RedrivePolicy | None:
+        """The parsed RedrivePolicy, if one is set (parsed once per change)."""
+        raw = self.settings.redrive_policy
+        if raw != self._redrive[0]:
+            self._redrive = (raw, None if raw is None else parse_redrive_policy(raw))
+        return self._redrive[1]
+
+    def add(self, message: Message, now: float, delay_s: int, *, journal: bool = True) -> None:
+        """Enqueue a message, delayed by ``delay_s`` seconds (``journal``: record a send)."""
         self.messages[message.message_id] = message
         heapq.heappush(self._by_age, (message.enqueued_at, next(self._serial), message))
-        message.history.append(JournalEntry(now, Event.SENT, f"delay {delay_s} s"))
+        if journal:
+            message.history.append(JournalEntry(now, Event.SENT, f"delay {delay_s} s"))
         if delay_s > 0:
             token = self._bump(message)
             message.state = MessageState.DELAYED
@@ -215,8 +226,8 @@ class Queue:
         heapq.heappush(self._in_flight, (message.visible_at, token, message))
         self.in_flight_count += 1
 
-    def remove(self, message: Message, at: float, event: Event) -> None:
-        """Take a live message out of the queue for good (delete, expiry)."""
+    def remove(self, message: Message, at: float, event: Event, detail: str = "") -> None:
+        """Take a live message out of the queue for good (delete, expiry, redrive)."""
         if message.state is MessageState.VISIBLE:
             del self._ready[message.message_id]
         elif message.state is MessageState.IN_FLIGHT:
@@ -226,7 +237,15 @@ class Queue:
         message.live = False
         message.token = -1
         del self.messages[message.message_id]
-        message.history.append(JournalEntry(at, event))
+        message.history.append(JournalEntry(at, event, detail))
+        self.retired[message.message_id] = message.history
+
+    def dead_letter(self, message: Message, now: float, target_arn: str) -> None:
+        """Retire a message just taken from the ready order: it moves to a dead-letter queue."""
+        message.live = False
+        message.token = -1
+        del self.messages[message.message_id]
+        message.history.append(JournalEntry(now, Event.MOVED_TO_DEAD_LETTER_QUEUE, target_arn))
         self.retired[message.message_id] = message.history
 
     def purge(self, now: float) -> None:

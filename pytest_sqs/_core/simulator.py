@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -73,6 +74,18 @@ def split_queue_url(url: str) -> tuple[str | None, str]:
     if len(segments) < 2:
         raise SQSError(errors.NON_EXISTENT_QUEUE)
     return segments[-2], segments[-1]
+
+
+_REGIONAL_HOST = re.compile(r"(?:sqs[.-](?:fips\.)?)?([a-z]{2}(?:-[a-z]+)+-\d+)\.")
+
+
+def region_of_url(url: str) -> str | None:
+    """The region a queue URL's host names, if it names one (legacy forms included)."""
+    host = (urlsplit(url).hostname or "") if "://" in url else ""
+    if host == "queue.amazonaws.com":
+        return "us-east-1"  # the oldest legacy form (§1.3)
+    match = _REGIONAL_HOST.match(host)
+    return match.group(1) if match else None
 
 
 class SQSSimulator:
@@ -212,6 +225,13 @@ class SQSSimulator:
     def find_queue(self, account_id: str, region: str, name: str) -> Queue | None:
         state = self._regions.get((account_id, region))
         return state.queues.get(name) if state is not None else None
+
+    def queue_by_arn(self, arn: str) -> Queue | None:
+        """The queue an ARN names, if it exists."""
+        parts = arn.split(":")
+        if len(parts) != 6 or parts[2] != "sqs":
+            return None
+        return self.find_queue(parts[4], parts[3], parts[5])
 
     def resolve(self, call: Call, url: Any) -> Queue:
         """The queue a QueueUrl names, settled to ``call.now``; QueueDoesNotExist if none."""

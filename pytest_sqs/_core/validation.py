@@ -67,10 +67,11 @@ def string_map(params: Mapping[str, Any], name: str) -> dict[str, Any]:
     return dict(value)
 
 
-def body(raw: Any) -> bytes:
+def body(raw: Any, *, in_batch: bool = False) -> bytes:
     """The UTF-8 bytes of a message body, refusing empty bodies and illegal characters."""
     if not isinstance(raw, str) or raw == "":
-        raise SQSError(errors.MISSING, param="MessageBody")
+        # A batch entry reports an empty body with its own code (AWS-rec).
+        raise SQSError(errors.BATCH_EMPTY_BODY if in_batch else errors.MISSING, param="MessageBody")
     if INVALID_CHARACTER.search(raw):
         raise SQSError(errors.INVALID_CHARACTERS)
     return raw.encode("utf-8")
@@ -116,6 +117,8 @@ def attribute_value(name: str, raw: Any) -> AttributeValue:
     binary = raw.get("BinaryValue")
     if isinstance(binary, bytearray):
         binary = bytes(binary)
+    elif isinstance(binary, str):  # botocore sends text given for a blob as its UTF-8 bytes
+        binary = binary.encode("utf-8")
     if text is not None and binary is not None:
         raise SQSError(errors.ATTRIBUTE_TWO_VALUES, name=name)
     if len(data_type.encode("utf-8")) > limits.MAX_DATA_TYPE_LENGTH:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,7 @@ def _new_message(
 ) -> tuple[Message, int, bool]:
     """Validate one message to send; return it, its delay and whether system attributes
     were given explicitly."""
-    body = validation.body(entry.get("MessageBody"))
+    body = validation.body(entry.get("MessageBody"), in_batch=in_batch)
     user_attributes = validation.message_attributes(entry.get("MessageAttributes"))
     limit = queue.settings.maximum_message_size
     if len(body) + validation.attributes_size(user_attributes) > limit:
@@ -241,6 +242,44 @@ def _render_received(
     return rendered
 
 
+def _take(sim: SQSSimulator, call: Call, queue: Queue, count: int) -> list[Message]:
+    """Up to ``count`` messages to deliver; those already received maxReceiveCount times
+    go to the dead-letter queue instead of being returned (§6.1, AWS-rec)."""
+    taken = queue.take_visible(count)
+    policy = queue.redrive
+    if policy is None or not taken:
+        return taken
+    target = sim.queue_by_arn(policy.target_arn)
+    if target is None:  # the dead-letter queue was deleted: nothing to move to
+        return taken
+    kept: list[Message] = []
+    while taken:
+        for message in taken:
+            if message.receive_count >= policy.max_receive_count:
+                _move_to_dead_letter_queue(queue, target, message, call.now)
+            else:
+                kept.append(message)
+        taken = queue.take_visible(count - len(kept))
+    sim.notify_send()
+    return kept
+
+
+def _move_to_dead_letter_queue(source: Queue, target: Queue, message: Message, now: float) -> None:
+    # Same MessageId, body, attributes and receive count; gains DeadLetterQueueSourceArn;
+    # a standard queue keeps the original enqueue time for retention (§6.1, §4.2).
+    source.dead_letter(message, now, target.arn)
+    moved = dataclasses.replace(
+        message,
+        state=MessageState.VISIBLE,
+        live=True,
+        token=0,
+        visible_at=now,
+        dead_letter_source_arn=source.arn,
+    )
+    target.settle(now)
+    target.add(moved, now, 0, journal=False)
+
+
 @action("ReceiveMessage")
 def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
     """Up to MaxNumberOfMessages visible messages in delivery order, each with a fresh receipt
@@ -283,10 +322,10 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         if wait == 0:
             raise SQSError(errors.INFLIGHT_LIMIT)
         return {}
-    taken = queue.take_visible(maximum or 1)
+    taken = _take(sim, call, queue, maximum or 1)
     if not taken and wait > 0:
         call = sim.long_poll(call, queue, wait)
-        taken = queue.take_visible(maximum or 1)
+        taken = _take(sim, call, queue, maximum or 1)
     if not taken:
         return {}
     received = []
@@ -307,8 +346,10 @@ def _message_for_handle(queue: Queue, handle: Any) -> Message | None:
     if not isinstance(handle, str) or not handle:
         raise SQSError(errors.MISSING, param="ReceiptHandle")
     parsed = parse_receipt_handle(handle)
-    if parsed is None or parsed[0] != queue.uid:
+    if parsed is None:
         raise SQSError(errors.INVALID_RECEIPT_HANDLE, handle=handle)
+    if parsed[0] != queue.uid:
+        raise SQSError(errors.FOREIGN_RECEIPT_HANDLE, handle=handle)
     return queue.messages.get(parsed[1])
 
 

@@ -96,7 +96,7 @@ def add_permission(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> 
     if any(statement.get("Sid") == label for statement in statements):
         raise SQSError(errors.LABEL_EXISTS, value=label)
     if len(statements) >= limits.MAX_POLICY_STATEMENTS:
-        raise SQSError(errors.TOO_MANY_STATEMENTS, count=len(statements) + 1)
+        raise SQSError(errors.TOO_MANY_PERMISSIONS, count=len(statements) + 1)
     # Key order as AWS writes it (§9, AWS-rec).
     statements.append(
         {

@@ -12,6 +12,7 @@ from .. import attributes, errors, limits, validation
 from ..attributes import QueueSettings
 from ..errors import SQSError
 from ..queue import Queue
+from ..redrive import check_target
 from ..simulator import queue_arn, queue_url
 from . import Result, action
 from .tags import validate_tags
@@ -54,6 +55,7 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
     if not fifo and not validation.QUEUE_NAME.fullmatch(name):
         raise SQSError(errors.BAD_QUEUE_NAME)
     parsed = attributes.parse(requested, fifo)
+    _check_redrive_target(sim, parsed, fifo)
     region = sim.region_state(call.account_id, call.region)
 
     existing = region.queues.get(name)
@@ -85,6 +87,17 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
     queue.tags.update(tags)
     region.queues[name] = queue
     return {"QueueUrl": queue.url}
+
+
+def _check_redrive_target(sim: SQSSimulator, parsed: Mapping[str, Any], fifo: bool) -> None:
+    raw = parsed.get("redrive_policy")
+    if raw is not None:
+
+        def target_fifo(arn: str) -> bool | None:
+            target = sim.queue_by_arn(arn)
+            return None if target is None else target.settings.fifo
+
+        check_target(raw, fifo, target_fifo)
 
 
 @action("GetQueueUrl")
@@ -205,6 +218,7 @@ def set_queue_attributes(sim: SQSSimulator, call: Call, params: Mapping[str, Any
     if not requested:
         raise SQSError(errors.MISSING, param="Attribute.Name")
     parsed = attributes.parse(requested, queue.settings.fifo)
+    _check_redrive_target(sim, parsed, queue.settings.fifo)
     queue.settings = attributes.apply(queue.settings, parsed)
     queue.last_modified_at = call.now
     return {}

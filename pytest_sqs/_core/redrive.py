@@ -1,0 +1,83 @@
+"""Dead-letter queues: RedrivePolicy validation and the move itself (sqs-behaviour.md §6)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import errors, limits
+from .errors import SQSError
+
+_ARN = re.compile(r"arn:[a-z0-9-]+:([a-z0-9-]+):([a-z0-9-]*):([0-9]*):(.+)")
+_KEYS = frozenset({"deadLetterTargetArn", "maxReceiveCount"})
+
+
+@dataclass(frozen=True, slots=True)
+class RedrivePolicy:
+    """A parsed RedrivePolicy: where messages go, after how many receives."""
+
+    target_arn: str
+    max_receive_count: int
+
+
+def _invalid(raw: str, reason: str) -> SQSError:
+    return SQSError(errors.INVALID_PARAMETER, value=raw, param="RedrivePolicy", reason=reason)
+
+
+def parse_redrive_policy(raw: str) -> RedrivePolicy:
+    """Validate the text of a RedrivePolicy (everything but the target queue itself)."""
+    try:
+        policy = json.loads(raw)
+    except ValueError:
+        policy = None
+    if not isinstance(policy, dict):
+        raise SQSError(
+            errors.INVALID_PARAMETER_VALUE_REASON,
+            name="RedrivePolicy",
+            reason="Redrive policy is not a valid JSON map.",
+        )
+    if set(policy) - _KEYS:
+        raise _invalid(
+            raw,
+            "Only following attributes are supported: [maxReceiveCount, deadLetterTargetArn].",
+        )
+    for key in ("maxReceiveCount", "deadLetterTargetArn"):
+        if key not in policy:
+            raise _invalid(raw, f"Redrive policy does not contain mandatory attribute: {key}.")
+    count = policy["maxReceiveCount"]
+    # A number or a numeric string is accepted (§6.1).
+    valid_count = (isinstance(count, int) and not isinstance(count, bool)) or (
+        isinstance(count, str) and re.fullmatch(r"-?[0-9]+", count) is not None
+    )
+    if not valid_count or not 1 <= int(count) <= limits.MAX_RECEIVE_COUNT:
+        raise _invalid(
+            raw,
+            f"Invalid value for maxReceiveCount: {count}, valid values are from 1 to 1000 "
+            "both inclusive.",
+        )
+    target = policy["deadLetterTargetArn"]
+    match = _ARN.fullmatch(target) if isinstance(target, str) else None
+    if match is None:
+        raise _invalid(raw, "Invalid value for deadLetterTargetArn.")  # AWS-rec
+    if match.group(1) != "sqs":
+        raise _invalid(raw, "Only SQS queues are valid resources for deadLetterTargetArn.")
+    return RedrivePolicy(target, int(count))
+
+
+def check_target(
+    raw: str, source_fifo: bool, target_fifo: Callable[[str], bool | None]
+) -> RedrivePolicy:
+    """A RedrivePolicy whose target exists and is of the source's type.
+
+    ``target_fifo(arn)`` says whether the queue with that ARN is FIFO, or ``None`` if
+    there is no such queue.
+    """
+    policy = parse_redrive_policy(raw)
+    fifo = target_fifo(policy.target_arn)
+    if fifo is None:
+        raise _invalid(raw, "Dead letter target does not exist.")
+    if fifo != source_fifo:
+        raise _invalid(raw, "Dead-letter queue must be same type of queue as the source..")
+    return policy
