@@ -10,15 +10,17 @@ import random
 import re
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from . import actions, errors
 from .clock import Clock, WallClock
 from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
 from .queue import Queue
+
+T = TypeVar("T")
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -172,45 +174,58 @@ class SQSSimulator:
         """Wake long polls waiting in other threads (called with the lock held)."""
         self._sent.notify_all()
 
-    def long_poll(self, call: Call, queue: Queue, wait_s: int) -> Call:
-        """Let ``wait_s`` seconds pass for a receive that found nothing.
+    def long_poll(
+        self, call: Call, queue: Queue, wait_s: int, take: Callable[[Call], list[T]]
+    ) -> tuple[Call, list[T]]:
+        """Let up to ``wait_s`` seconds pass until ``take`` finds something to deliver.
 
-        Returns the call as of the moment the wait ended: when a message became
-        available (a delay or a visibility timeout ended, or another thread sent one),
-        or at the end of the wait.  Called with the lock held; waiting releases it.
+        ``take(call)`` is tried whenever a message may have become available (a delay
+        or a visibility timeout ended, another thread sent one); it may find nothing even
+        then (a message moved to a dead-letter queue), and the wait goes on.  Returns the
+        call as of when the wait ended and what was taken.  Called with the lock held;
+        waiting releases it.  Never sleeps for simulated time.
         """
         if self.long_poll_policy == "off":
-            return call
+            return call, []
         if self.long_poll_policy == "real":
-            return self._wait_real(call, queue, wait_s)
+            return self._wait_real(call, queue, wait_s, take)
+        deadline = call.now + wait_s
         if threading.active_count() > 1:
             # Give a producer thread a moment before jumping the clock.
             self._sent.wait(self.REAL_GRACE_S)
+            call = self._settled(call, queue)
+            taken = take(call)
+            if taken:
+                return call, taken
+        while True:
+            next_change = queue.next_change_at()
+            target = deadline if next_change is None else min(next_change, deadline)
             now = self.clock.now()
-            queue.settle(now)
-            if queue.visible_count:
-                return replace(call, now=now)
-        deadline = call.now + wait_s
-        next_change = queue.next_change_at()
-        target = deadline if next_change is None else min(next_change, deadline)
-        now = self.clock.now()
-        if target > now:
-            self.clock.advance(target - now)
+            if target > now:
+                self.clock.advance(target - now)
+            call = self._settled(call, queue)
+            taken = take(call)
+            if taken or call.now >= deadline:
+                return call, taken
+
+    def _settled(self, call: Call, queue: Queue) -> Call:
         now = self.clock.now()
         queue.settle(now)
         return replace(call, now=now)
 
-    def _wait_real(self, call: Call, queue: Queue, wait_s: int) -> Call:
+    def _wait_real(
+        self, call: Call, queue: Queue, wait_s: int, take: Callable[[Call], list[T]]
+    ) -> tuple[Call, list[T]]:
         real_deadline = time.monotonic() + wait_s
         while True:
-            now = self.clock.now()
-            queue.settle(now)
+            call = self._settled(call, queue)
+            taken = take(call) if queue.visible_count else []
             remaining = real_deadline - time.monotonic()
-            if queue.visible_count or remaining <= 0:
-                return replace(call, now=now)
+            if taken or remaining <= 0:
+                return call, taken
             next_change = queue.next_change_at()
             if next_change is not None:
-                remaining = min(remaining, max(next_change - now, 0.001))
+                remaining = min(remaining, max(next_change - call.now, 0.001))
             self._sent.wait(remaining)
 
     # -- state shared by the actions ----------------------------------------

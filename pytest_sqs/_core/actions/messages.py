@@ -322,10 +322,10 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         if wait == 0:
             raise SQSError(errors.INFLIGHT_LIMIT)
         return {}
-    taken = _take(sim, call, queue, maximum or 1)
+    count = maximum or 1
+    taken = _take(sim, call, queue, count)
     if not taken and wait > 0:
-        call = sim.long_poll(call, queue, wait)
-        taken = _take(sim, call, queue, maximum or 1)
+        call, taken = sim.long_poll(call, queue, wait, lambda at: _take(sim, at, queue, count))
     if not taken:
         return {}
     received = []
