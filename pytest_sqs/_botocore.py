@@ -24,6 +24,7 @@ from ._core.errors import SQSError
 from ._wire import json_protocol
 
 _PARAMS_KEY = "pytest_sqs.api_params"
+_TRACED_OPERATIONS = frozenset({"SendMessage", "SendMessageBatch"})  # AWSTraceHeader
 _parsers = ResponseParserFactory()
 
 
@@ -46,8 +47,9 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered
         api_params = {}
-    # botocore's own before-call handler adds the Lambda trace header after ours runs.
-    add_recursion_detection_header(params)
+    if model.name in _TRACED_OPERATIONS:
+        # botocore's own before-call handler adds the Lambda trace header after ours runs.
+        add_recursion_detection_header(params)
     headers = params.get("headers") or {}
     request_id = simulator.new_uuid()
     try:

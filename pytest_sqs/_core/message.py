@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from struct import pack
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ class Message:
     visible_at: float = 0.0  # for DELAYED and IN_FLIGHT: when it becomes visible
     token: int = 0  # changes on every state change; stale heap entries carry an old one
     live: bool = True
-    history: list[JournalEntry] = field(default_factory=list)
+    history: list[RawEntry] = field(default_factory=list)
 
 
 class Event(enum.Enum):
@@ -113,6 +114,18 @@ class Event(enum.Enum):
     QUEUE_DELETED = "queue deleted"
 
 
+# A journal line as recorded: (time, event, detail arguments...).  Recording is on every
+# receive's hot path, so the readable form is only built when someone reads it.
+RawEntry = tuple[Any, ...]
+
+_DETAILS = {
+    Event.SENT: "delay {} s",
+    Event.RECEIVED: "receive #{}, visibility {} s, handle {}",
+    Event.VISIBILITY_CHANGED: "visibility {} s",
+    Event.MOVED_TO_DEAD_LETTER_QUEUE: "{}",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
     """What happened to a message, and when (virtual epoch seconds)."""
@@ -120,3 +133,9 @@ class JournalEntry:
     at: float
     event: Event
     detail: str = ""
+
+    @classmethod
+    def of(cls, raw: RawEntry) -> JournalEntry:
+        at, event, *arguments = raw
+        template = _DETAILS.get(event)
+        return cls(at, event, template.format(*arguments) if template else "")

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterator
 
 from .attributes import QueueSettings
-from .message import Event, JournalEntry, Message, MessageState
+from .message import Event, JournalEntry, Message, MessageState, RawEntry
 from .redrive import RedrivePolicy, parse_redrive_policy
 
 _HANDLE_PREFIX = "AQEB"
@@ -31,7 +31,7 @@ _Heap = list[tuple[float, int, Message]]
 def make_receipt_handle(queue_uid: str, message_id: str, receive_number: int, nonce: int) -> str:
     """An opaque handle naming the queue, the message and the receive it came from."""
     raw = f"{queue_uid}/{message_id}/{receive_number}/{nonce:016x}"
-    return _HANDLE_PREFIX + base64.b64encode(raw.encode("ascii")).decode("ascii")
+    return _HANDLE_PREFIX + binascii.b2a_base64(raw.encode("ascii"), newline=False).decode()
 
 
 def parse_receipt_handle(handle: str) -> tuple[str, str, int] | None:
@@ -73,7 +73,7 @@ class Queue:
         self.last_purged_at: float | None = None
         self.tags: dict[str, str] = {}
         self.messages: dict[str, Message] = {}
-        self.retired: dict[str, list[JournalEntry]] = {}  # journals of messages that left
+        self.retired: dict[str, list[RawEntry]] = {}  # journals of messages that left
         self._purged: list[tuple[float, dict[str, Message]]] = []
         self._ready: OrderedDict[str, Message] = OrderedDict()
         self._delayed: _Heap = []
@@ -147,7 +147,7 @@ class Queue:
         self._ready[message.message_id] = message
         if front:
             self._ready.move_to_end(message.message_id, last=False)
-        message.history.append(JournalEntry(at, event))
+        message.history.append((at, event))
 
     @property
     def redrive(self) -> RedrivePolicy | None:
@@ -162,7 +162,7 @@ class Queue:
         self.messages[message.message_id] = message
         heapq.heappush(self._by_age, (message.enqueued_at, next(self._serial), message))
         if journal:
-            message.history.append(JournalEntry(now, Event.SENT, f"delay {delay_s} s"))
+            message.history.append((now, Event.SENT, delay_s))
         if delay_s > 0:
             token = self._bump(message)
             message.state = MessageState.DELAYED
@@ -189,13 +189,7 @@ class Queue:
         message.received_at = now
         if message.first_received_at is None:
             message.first_received_at = now
-        message.history.append(
-            JournalEntry(
-                now,
-                Event.RECEIVED,
-                f"receive #{message.receive_count}, visibility {visibility_s} s, handle {handle}",
-            )
-        )
+        message.history.append((now, Event.RECEIVED, message.receive_count, visibility_s, handle))
         token = self._bump(message)
         if visibility_s > 0:
             message.state = MessageState.IN_FLIGHT
@@ -210,9 +204,7 @@ class Queue:
 
     def set_visibility(self, message: Message, now: float, visibility_s: int) -> None:
         """Hide a received message for ``visibility_s`` seconds from now (0: show it now)."""
-        message.history.append(
-            JournalEntry(now, Event.VISIBILITY_CHANGED, f"visibility {visibility_s} s")
-        )
+        message.history.append((now, Event.VISIBILITY_CHANGED, visibility_s))
         if message.state is MessageState.IN_FLIGHT:
             self.in_flight_count -= 1
         elif message.state is MessageState.VISIBLE:
@@ -226,8 +218,8 @@ class Queue:
         heapq.heappush(self._in_flight, (message.visible_at, token, message))
         self.in_flight_count += 1
 
-    def remove(self, message: Message, at: float, event: Event, detail: str = "") -> None:
-        """Take a live message out of the queue for good (delete, expiry, redrive)."""
+    def remove(self, message: Message, at: float, event: Event) -> None:
+        """Take a live message out of the queue for good (delete, expiry)."""
         if message.state is MessageState.VISIBLE:
             del self._ready[message.message_id]
         elif message.state is MessageState.IN_FLIGHT:
@@ -237,7 +229,7 @@ class Queue:
         message.live = False
         message.token = -1
         del self.messages[message.message_id]
-        message.history.append(JournalEntry(at, event, detail))
+        message.history.append((at, event))
         self.retired[message.message_id] = message.history
 
     def dead_letter(self, message: Message, now: float, target_arn: str) -> None:
@@ -245,7 +237,7 @@ class Queue:
         message.live = False
         message.token = -1
         del self.messages[message.message_id]
-        message.history.append(JournalEntry(now, Event.MOVED_TO_DEAD_LETTER_QUEUE, target_arn))
+        message.history.append((now, Event.MOVED_TO_DEAD_LETTER_QUEUE, target_arn))
         self.retired[message.message_id] = message.history
 
     def purge(self, now: float) -> None:
@@ -265,14 +257,16 @@ class Queue:
 
     def history(self, message_id: str) -> list[JournalEntry] | None:
         """The journal of a message that is or was in this queue, if any."""
+        raw: list[RawEntry] | None = None
         if message_id in self.messages:
-            return list(self.messages[message_id].history)
-        if message_id in self.retired:
-            return list(self.retired[message_id])
-        for purged_at, generation in self._purged:
-            if message_id in generation:
-                return [*generation[message_id].history, JournalEntry(purged_at, Event.PURGED)]
-        return None
+            raw = self.messages[message_id].history
+        elif message_id in self.retired:
+            raw = self.retired[message_id]
+        else:
+            for purged_at, generation in self._purged:
+                if message_id in generation:
+                    raw = [*generation[message_id].history, (purged_at, Event.PURGED)]
+        return None if raw is None else [JournalEntry.of(entry) for entry in raw]
 
     def iter_messages(self) -> Iterator[Message]:
         return iter(self.messages.values())
