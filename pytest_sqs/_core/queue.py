@@ -99,7 +99,16 @@ class Queue:
         while by_age and by_age[0][0] + retention <= now:
             enqueued_at, _, message = heapq.heappop(by_age)
             if message.live:
-                self.remove(message, enqueued_at + retention, Event.EXPIRED)
+                expires_at = enqueued_at + retention
+                if message.state is not MessageState.VISIBLE and message.visible_at < expires_at:
+                    # It became visible before it expired: keep the journal in time order.
+                    event = (
+                        Event.DELAY_ENDED
+                        if message.state is MessageState.DELAYED
+                        else Event.VISIBLE_AGAIN
+                    )
+                    message.history.append((message.visible_at, event))
+                self.remove(message, expires_at, Event.EXPIRED)
         delayed = self._delayed
         while delayed and delayed[0][0] <= now:
             at, token, message = heapq.heappop(delayed)

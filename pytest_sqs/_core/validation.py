@@ -80,7 +80,7 @@ def body(raw: Any, *, in_batch: bool = False) -> bytes:
 def _attribute_name(name: str) -> None:
     if not name:
         raise SQSError(errors.ATTRIBUTE_NAME_EMPTY)
-    if len(name.encode("utf-8")) > limits.MAX_ATTRIBUTE_NAME_LENGTH:
+    if len(name) > limits.MAX_ATTRIBUTE_NAME_LENGTH:  # "up to 256 characters" (doc)
         raise SQSError(errors.ATTRIBUTE_NAME_TOO_LONG)
     if name.lower().startswith(_RESERVED_PREFIXES):
         raise SQSError(errors.ATTRIBUTE_NAME_RESERVED)

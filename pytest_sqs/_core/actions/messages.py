@@ -56,7 +56,9 @@ def _new_message(
     dedup_id = entry.get("MessageDeduplicationId")
     if dedup_id is not None:
         validation.group_style_id(dedup_id, "MessageDeduplicationId")
-        raise SQSError(errors.NOT_FOR_QUEUE_TYPE, value=dedup_id, param="MessageDeduplicationId")
+        # The batch text names no parameter (EMU, Inqnuam).
+        spec = errors.BATCH_NOT_FOR_QUEUE_TYPE if in_batch else errors.NOT_FOR_QUEUE_TYPE
+        raise SQSError(spec, param="MessageDeduplicationId")
     message = Message(
         message_id=sim.new_uuid(),
         body=entry["MessageBody"],
@@ -109,8 +111,11 @@ def _entry_size(entry: Mapping[str, Any]) -> int:
                 for key in ("DataType", "StringValue"):
                     if isinstance(value.get(key), str):
                         size += len(value[key].encode("utf-8", "surrogatepass"))
-                if isinstance(value.get("BinaryValue"), bytes | bytearray):
-                    size += len(value["BinaryValue"])
+                binary = value.get("BinaryValue")
+                if isinstance(binary, bytes | bytearray):
+                    size += len(binary)
+                elif isinstance(binary, str):  # sent as its UTF-8 bytes
+                    size += len(binary.encode("utf-8", "surrogatepass"))
     return size
 
 
@@ -295,10 +300,10 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         errors.MAX_MESSAGES_RANGE,
     )
     visibility = validation.in_range(
-        validation.integer(params, "VisibilityTimeout", errors.VISIBILITY_RANGE),
+        validation.integer(params, "VisibilityTimeout", errors.RECEIVE_VISIBILITY_RANGE),
         0,
         limits.MAX_VISIBILITY_TIMEOUT_S,
-        errors.VISIBILITY_RANGE,
+        errors.RECEIVE_VISIBILITY_RANGE,
     )
     wait = validation.in_range(
         validation.integer(params, "WaitTimeSeconds", errors.WAIT_TIME_RANGE),
@@ -361,10 +366,14 @@ def _delete(queue: Queue, call: Call, handle: Any) -> None:
         queue.remove(message, call.now, Event.DELETED)
 
 
-def _change_visibility(queue: Queue, call: Call, handle: Any, visibility: Any) -> None:
+def _change_visibility(
+    queue: Queue, call: Call, handle: Any, visibility: Any, *, in_batch: bool = False
+) -> None:
     if isinstance(visibility, bool) or not isinstance(visibility, int):
         raise SQSError(errors.MISSING, param="VisibilityTimeout")
-    validation.in_range(visibility, 0, limits.MAX_VISIBILITY_TIMEOUT_S, errors.VISIBILITY_RANGE)
+    # Each form words the range differently (EMU, Inqnuam).
+    spec = errors.BATCH_VISIBILITY_RANGE if in_batch else errors.VISIBILITY_RANGE
+    validation.in_range(visibility, 0, limits.MAX_VISIBILITY_TIMEOUT_S, spec)
     message = _message_for_handle(queue, handle)
     if message is None or message.state is MessageState.DELAYED or message.received_at is None:
         raise SQSError(errors.MESSAGE_NOT_AVAILABLE, handle=handle)
@@ -424,10 +433,11 @@ def change_message_visibility_batch(
 ) -> Result:
     """ChangeMessageVisibility per entry; whole-request batch errors as AWS."""
     queue = sim.resolve(call, params.get("QueueUrl"))
-    entries = validation.batch_entries(params, "ChangeMessageVisibilityBatchRequestEntry")
+    # "ChangeMessageVisibilityBatch", not "...RequestEntry" as the other two (EMU, Inqnuam).
+    entries = validation.batch_entries(params, "ChangeMessageVisibilityBatch")
     return _per_entry(
         entries,
         lambda entry: _change_visibility(
-            queue, call, entry.get("ReceiptHandle"), entry.get("VisibilityTimeout")
+            queue, call, entry.get("ReceiptHandle"), entry.get("VisibilityTimeout"), in_batch=True
         ),
     )
