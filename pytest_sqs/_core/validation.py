@@ -46,13 +46,6 @@ def string(params: Mapping[str, Any], name: str) -> str | None:
     return value
 
 
-def required_string(params: Mapping[str, Any], name: str) -> str:
-    value = string(params, name)
-    if not value:
-        raise SQSError(errors.MISSING, param=name)
-    return value
-
-
 def string_list(params: Mapping[str, Any], name: str) -> list[str]:
     value = params.get(name) or []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
