@@ -35,7 +35,9 @@ def render() -> str:
     lines += [
         "",
         "FIFO queues can be created and configured; sending to and receiving from them",
-        "raises `UnsupportedBySimulator` until FIFO semantics land.",
+        "raises `UnsupportedBySimulator` until FIFO semantics land. Dead-letter moves under a",
+        "`RedrivePolicy` are simulated for standard queues; `RedriveAllowPolicy` is validated",
+        "and stored but not yet enforced.",
         "",
     ]
     return "\n".join(lines)

@@ -287,11 +287,11 @@ def _move_to_dead_letter_queue(source: Queue, target: Queue, message: Message, n
 
 @action("ReceiveMessage")
 def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
-    """Up to MaxNumberOfMessages visible messages in delivery order, each with a fresh receipt
-    handle; system attributes by name or All, user attributes filtered by name, All, .* or
-    prefix.*, MD5 over the returned subset; long polls fast-forward the clock instead of
-    waiting.
-    """
+    """Up to MaxNumberOfMessages visible messages in delivery order, each with a fresh
+    receipt handle; system attributes by name or All, user attributes filtered by name, All,
+    .* or prefix.*, MD5 over the returned subset; a message already received
+    maxReceiveCount times moves to the dead-letter queue instead; long polls fast-forward the
+    clock instead of waiting."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     maximum = validation.in_range(
         validation.integer(params, "MaxNumberOfMessages", errors.MAX_MESSAGES_RANGE),
