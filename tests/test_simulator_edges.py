@@ -12,7 +12,7 @@ import pytest
 from botocore.config import Config
 
 from pytest_sqs import MockSQS, SimulatorBug, UnsupportedBySimulator, mock_sqs
-from pytest_sqs._core import actions
+from pytest_sqs._core import actions, limits
 
 
 def test_long_poll_off_returns_at_once_and_moves_no_time() -> None:
@@ -192,3 +192,19 @@ def test_wrong_types_get_aws_shaped_errors(
         client.create_queue(**params)
     assert info.value.response["Error"]["Message"] == message
     assert mock.queues() == []
+
+
+def test_only_the_most_recent_departed_journals_are_kept(
+    mock: MockSQS, client: Any, queue_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_RETIRED_JOURNALS", 2)
+    ids = []
+    for n in range(3):
+        ids.append(client.send_message(QueueUrl=queue_url, MessageBody=str(n))["MessageId"])
+        handle = client.receive_message(QueueUrl=queue_url)["Messages"][0]["ReceiptHandle"]
+        client.delete_message(QueueUrl=queue_url, ReceiptHandle=handle)
+    view = mock.queue("test-queue")
+    assert [entry.event for entry in view.history(ids[2])][-1] == "deleted"
+    assert [entry.event for entry in view.history(ids[1])][-1] == "deleted"
+    with pytest.raises(LookupError, match=f"message {ids[0]} was never in queue test-queue"):
+        view.history(ids[0])

@@ -42,3 +42,4 @@ MAX_POLICY_STATEMENTS = 20
 MAX_LABEL_LENGTH = 80
 MAX_RECEIVE_COUNT = 1_000  # RedrivePolicy maxReceiveCount
 MAX_REDRIVE_SOURCE_ARNS = 10  # RedriveAllowPolicy sourceQueueArns
+MAX_RETIRED_JOURNALS = 100_000  # journals kept per queue for deleted/expired messages

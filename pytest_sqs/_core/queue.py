@@ -19,6 +19,7 @@ import itertools
 from collections import OrderedDict
 from collections.abc import Iterator
 
+from . import limits
 from .attributes import QueueSettings
 from .message import Event, JournalEntry, Message, MessageState, RawEntry
 from .redrive import RedrivePolicy, parse_redrive_policy
@@ -239,7 +240,7 @@ class Queue:
         message.token = -1
         del self.messages[message.message_id]
         message.history.append((at, event))
-        self.retired[message.message_id] = message.history
+        self._retire(message)
 
     def dead_letter(self, message: Message, now: float, target_arn: str) -> None:
         """Retire a message just taken from the ready order: it moves to a dead-letter queue."""
@@ -247,7 +248,15 @@ class Queue:
         message.token = -1
         del self.messages[message.message_id]
         message.history.append((now, Event.MOVED_TO_DEAD_LETTER_QUEUE, target_arn))
-        self.retired[message.message_id] = message.history
+        self._retire(message)
+
+    def _retire(self, message: Message) -> None:
+        # Keep the journals of departed messages for history(), but only the most recent
+        # ones, so a long-running receive/delete loop does not grow without bound.
+        retired = self.retired
+        retired[message.message_id] = message.history
+        if len(retired) > limits.MAX_RETIRED_JOURNALS:
+            del retired[next(iter(retired))]
 
     def purge(self, now: float) -> None:
         """Drop every message at once: O(1), the indexes are replaced rather than emptied.
