@@ -179,7 +179,11 @@ class QueueView:
         with self._simulator.lock:
             journal = self._queue().history(message_id)
         if journal is None:
-            raise LookupError(f"message {message_id} was never in queue {self.name}")
+            raise LookupError(
+                f"no history of message {message_id} in queue {self.name}: it was never "
+                "there, or it left long ago (journals are kept for the 100,000 most recent "
+                "departures)"
+            )
         return [HistoryEntry.of(entry) for entry in journal]
 
 

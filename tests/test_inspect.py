@@ -298,7 +298,10 @@ def test_history_survives_the_message(
 def test_history_of_an_unknown_message(mock: MockSQS, queue_url: str) -> None:
     with pytest.raises(LookupError) as info:
         mock.queue("test-queue").history("not-a-message-id")
-    assert str(info.value) == "message not-a-message-id was never in queue test-queue"
+    assert str(info.value) == (
+        "no history of message not-a-message-id in queue test-queue: it was never there, or "
+        "it left long ago (journals are kept for the 100,000 most recent departures)"
+    )
 
 
 def test_history_belongs_to_the_queue_the_message_was_in(mock: MockSQS, client: Any) -> None:
@@ -308,4 +311,7 @@ def test_history_belongs_to_the_queue_the_message_was_in(mock: MockSQS, client: 
     assert [entry.event for entry in mock.queue("first").history(message_id)] == ["sent"]
     with pytest.raises(LookupError) as info:
         mock.queue("second").history(message_id)
-    assert str(info.value) == f"message {message_id} was never in queue second"
+    assert str(info.value) == (
+        f"no history of message {message_id} in queue second: it was never there, or it "
+        "left long ago (journals are kept for the 100,000 most recent departures)"
+    )

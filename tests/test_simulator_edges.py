@@ -206,5 +206,5 @@ def test_only_the_most_recent_departed_journals_are_kept(
     view = mock.queue("test-queue")
     assert [entry.event for entry in view.history(ids[2])][-1] == "deleted"
     assert [entry.event for entry in view.history(ids[1])][-1] == "deleted"
-    with pytest.raises(LookupError, match=f"message {ids[0]} was never in queue test-queue"):
+    with pytest.raises(LookupError, match=f"no history of message {ids[0]} in queue test-queue"):
         view.history(ids[0])
