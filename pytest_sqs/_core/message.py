@@ -95,6 +95,7 @@ class Message:
     received_at: float | None = None  # last receive: the 12 h in-flight cap counts from here
     visible_at: float = 0.0  # for DELAYED and IN_FLIGHT: when it becomes visible
     token: int = 0  # changes on every state change; stale heap entries carry an old one
+    visibility_changes: int = 0  # ChangeMessageVisibility calls (ReceiveRequestAttemptId)
     live: bool = True
     history: list[RawEntry] = field(default_factory=list)
 

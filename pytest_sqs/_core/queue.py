@@ -91,6 +91,27 @@ class Queue:
     def visible_count(self) -> int:
         return len(self._ready)
 
+    # -- the ready structure: the three hooks a FIFO queue replaces ----------------
+
+    def _show(self, message: Message, *, front: bool) -> None:
+        """A message (state already VISIBLE) joins the ready order, at the front or back."""
+        self._ready[message.message_id] = message
+        if front:
+            self._ready.move_to_end(message.message_id, last=False)
+
+    def _hide(self, message: Message) -> None:
+        """A visible message leaves the ready order (taken, hidden again, or removed)."""
+        del self._ready[message.message_id]
+
+    def _gone(self, message: Message) -> None:
+        """A message left the queue for good (after it was hidden if it was visible)."""
+
+    def _show_returning(self, returning: list[tuple[float, Message]]) -> None:
+        # A message whose visibility timeout ends goes back to the head of the queue, as
+        # AWS was seen to redeliver it first (§4.1); the earliest ends up first.
+        for at, message in reversed(returning):
+            self._to_ready(message, at, Event.VISIBLE_AGAIN, front=True)
+
     # -- timers -------------------------------------------------------------
 
     def settle(self, now: float) -> None:
@@ -122,12 +143,9 @@ class Queue:
             while in_flight and in_flight[0][0] <= now:
                 at, token, message = heapq.heappop(in_flight)
                 if message.live and message.token == token:
+                    self.in_flight_count -= 1
                     returning.append((at, message))
-            # A message whose visibility timeout ends goes back to the head of the queue,
-            # as AWS was seen to redeliver it first (§4.1); the earliest ends up first.
-            for at, message in reversed(returning):
-                self.in_flight_count -= 1
-                self._to_ready(message, at, Event.VISIBLE_AGAIN, front=True)
+            self._show_returning(returning)
 
     def next_change_at(self) -> float | None:
         """When the next delayed or in-flight message becomes visible, if any."""
@@ -154,10 +172,8 @@ class Queue:
         self._bump(message)
         message.state = MessageState.VISIBLE
         message.visible_at = at
-        self._ready[message.message_id] = message
-        if front:
-            self._ready.move_to_end(message.message_id, last=False)
         message.history.append((at, event))
+        self._show(message, front=front)
 
     @property
     def redrive(self) -> RedrivePolicy | None:
@@ -183,10 +199,13 @@ class Queue:
             self._bump(message)
             message.state = MessageState.VISIBLE
             message.visible_at = now
-            self._ready[message.message_id] = message
+            self._show(message, front=False)
 
     def take_visible(self, count: int) -> list[Message]:
-        """Remove up to ``count`` messages from the front of the ready order."""
+        """Remove up to ``count`` messages from the front of the ready order.
+
+        Each must then be handed to :meth:`start_flight` or :meth:`dead_letter`.
+        """
         ready = self._ready
         taken: list[Message] = []
         while ready and len(taken) < count:
@@ -210,15 +229,16 @@ class Queue:
             # Never hidden: it rejoins at the back, so a loop receiving with
             # VisibilityTimeout=0 sees every message in turn.
             message.visible_at = now
-            self._ready[message.message_id] = message
+            self._show(message, front=False)
 
     def set_visibility(self, message: Message, now: float, visibility_s: int) -> None:
         """Hide a received message for ``visibility_s`` seconds from now (0: show it now)."""
         message.history.append((now, Event.VISIBILITY_CHANGED, visibility_s))
+        message.visibility_changes += 1
         if message.state is MessageState.IN_FLIGHT:
             self.in_flight_count -= 1
         elif message.state is MessageState.VISIBLE:
-            del self._ready[message.message_id]
+            self._hide(message)
         if visibility_s == 0:
             self._to_ready(message, now, Event.VISIBLE_AGAIN, front=True)
             return
@@ -231,7 +251,7 @@ class Queue:
     def remove(self, message: Message, at: float, event: Event) -> None:
         """Take a live message out of the queue for good (delete, expiry)."""
         if message.state is MessageState.VISIBLE:
-            del self._ready[message.message_id]
+            self._hide(message)
         elif message.state is MessageState.IN_FLIGHT:
             self.in_flight_count -= 1
         else:
@@ -241,6 +261,7 @@ class Queue:
         del self.messages[message.message_id]
         message.history.append((at, event))
         self._retire(message)
+        self._gone(message)
 
     def dead_letter(self, message: Message, now: float, target_arn: str) -> None:
         """Retire a message just taken from the ready order: it moves to a dead-letter queue."""
@@ -249,6 +270,7 @@ class Queue:
         del self.messages[message.message_id]
         message.history.append((now, Event.MOVED_TO_DEAD_LETTER_QUEUE, target_arn))
         self._retire(message)
+        self._gone(message)
 
     def _retire(self, message: Message) -> None:
         # Keep the journals of departed messages for history(), but only the most recent
@@ -266,10 +288,13 @@ class Queue:
         if self.messages:
             self._purged.append((now, self.messages))
         self.messages = {}
-        self._ready = OrderedDict()
+        self._reset_ready()
         self._delayed, self._in_flight, self._by_age = [], [], []
         self.delayed_count = self.in_flight_count = 0
         self.last_purged_at = now
+
+    def _reset_ready(self) -> None:
+        self._ready = OrderedDict()
 
     # -- inspection (read-only, may be O(n)) --------------------------------
 
