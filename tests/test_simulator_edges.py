@@ -146,12 +146,6 @@ def test_actions_not_simulated_say_so(
     assert str(info.value) == f"pytest-sqs does not simulate the SQS action {operation} yet."
 
 
-def test_fifo_messages_are_not_simulated_yet(client: Any) -> None:
-    url = client.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
-    with pytest.raises(UnsupportedBySimulator, match="FIFO queues"):
-        client.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g")
-
-
 def test_a_crash_inside_the_simulator_is_reported_as_our_bug(
     client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

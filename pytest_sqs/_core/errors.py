@@ -327,6 +327,24 @@ BATCH_NOT_FOR_QUEUE_TYPE = _spec(
     INVALID_PARAMETER_VALUE,
     "The request include parameter that is not valid for this queue type",
 )  # sic
+FIFO_DELAY = _spec(
+    INVALID_PARAMETER_VALUE,
+    "Value {value} for parameter DelaySeconds is invalid. Reason: The request include "
+    "parameter that is not valid for this queue type.",
+)  # AWS-rec (sic)
+FIFO_NO_DEDUPLICATION_ID = _spec(
+    INVALID_PARAMETER_VALUE,
+    "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId "
+    "provided explicitly",
+)  # AWS-rec, no period
+BATCH_MISSING_GROUP_ID = _spec(
+    INVALID_PARAMETER_VALUE, "The request must contain the parameter MessageGroupId."
+)  # AWS-rec: InvalidParameterValue in a batch, MissingParameter for SendMessage
+ATTEMPT_NOT_RETRYABLE = _spec(
+    INVALID_PARAMETER_VALUE,
+    "Value {value} for parameter ReceiveRequestAttemptId is invalid. Reason: The "
+    "receiveRequestAttemptId is not valid anymore since the receive call is not retryable.",
+)  # AWS-rec (aws-sdk-java#2613)
 DELAY_RANGE = _spec(
     INVALID_PARAMETER_VALUE,
     "Value {value} for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= 0 "

@@ -43,3 +43,6 @@ MAX_LABEL_LENGTH = 80
 MAX_RECEIVE_COUNT = 1_000  # RedrivePolicy maxReceiveCount
 MAX_REDRIVE_SOURCE_ARNS = 10  # RedriveAllowPolicy sourceQueueArns
 MAX_RETIRED_JOURNALS = 100_000  # journals kept per queue for deleted/expired messages
+DEDUPLICATION_WINDOW_S = 300  # FIFO: a deduplication id blocks repeats for 5 minutes
+RECEIVE_ATTEMPT_WINDOW_S = 300  # FIFO: a ReceiveRequestAttemptId can be retried for 5 minutes
+MAX_INFLIGHT_FIFO = 120_000  # receives return fewer messages, no error (§1.4)

@@ -106,12 +106,14 @@ class Event(enum.Enum):
     SENT = "sent"
     DELAY_ENDED = "delay ended"
     RECEIVED = "received"
+    RECEIVE_RETRIED = "receive retried"
     VISIBILITY_CHANGED = "visibility changed"
     VISIBLE_AGAIN = "visible again"
     DELETED = "deleted"
     EXPIRED = "expired"
     PURGED = "purged"
     MOVED_TO_DEAD_LETTER_QUEUE = "moved to dead-letter queue"
+    DUPLICATE_IGNORED = "duplicate ignored"
     QUEUE_DELETED = "queue deleted"
 
 
@@ -122,8 +124,10 @@ RawEntry = tuple[Any, ...]
 _DETAILS = {
     Event.SENT: "delay {} s",
     Event.RECEIVED: "receive #{}, visibility {} s, handle {}",
+    Event.RECEIVE_RETRIED: "same messages and handles again, visibility {} s",
     Event.VISIBILITY_CHANGED: "visibility {} s",
     Event.MOVED_TO_DEAD_LETTER_QUEUE: "{}",
+    Event.DUPLICATE_IGNORED: "a send with the same deduplication id, at {}, was not enqueued",
 }
 
 

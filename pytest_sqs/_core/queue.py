@@ -219,6 +219,9 @@ class Queue:
         if message.first_received_at is None:
             message.first_received_at = now
         message.history.append((now, Event.RECEIVED, message.receive_count, visibility_s, handle))
+        self._fly(message, now, visibility_s)
+
+    def _fly(self, message: Message, now: float, visibility_s: int) -> None:
         token = self._bump(message)
         if visibility_s > 0:
             message.state = MessageState.IN_FLIGHT
@@ -228,6 +231,7 @@ class Queue:
         else:
             # Never hidden: it rejoins at the back, so a loop receiving with
             # VisibilityTimeout=0 sees every message in turn.
+            message.state = MessageState.VISIBLE
             message.visible_at = now
             self._show(message, front=False)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from .. import errors, limits, validation
-from ..errors import SQSError, UnsupportedBySimulator
+from ..errors import SQSError
+from ..fifo import FifoQueue, content_deduplication_id
 from ..message import Event, Message, MessageState, md5_of_attributes, md5_of_body
 from ..queue import Queue, make_receipt_handle, parse_receipt_handle
 from . import Result, action
@@ -16,21 +19,13 @@ if TYPE_CHECKING:
     from ..simulator import Call, SQSSimulator
 
 
-def _standard_only(queue: Queue) -> None:
-    if queue.settings.fifo:
-        raise UnsupportedBySimulator(
-            f"pytest-sqs does not simulate messages on FIFO queues yet ({queue.name})."
-        )
-
-
 # -- sending ----------------------------------------------------------------
 
 
 def _new_message(
     sim: SQSSimulator, call: Call, queue: Queue, entry: Mapping[str, Any], *, in_batch: bool
-) -> tuple[Message, int, bool]:
-    """Validate one message to send; return it, its delay and whether system attributes
-    were given explicitly."""
+) -> tuple[Message, int]:
+    """Validate one message to send (§3.7, §5.1); return it and its delay in seconds."""
     body = validation.body(entry.get("MessageBody"), in_batch=in_batch)
     user_attributes = validation.message_attributes(entry.get("MessageAttributes"))
     limit = queue.settings.maximum_message_size
@@ -56,6 +51,18 @@ def _new_message(
     dedup_id = entry.get("MessageDeduplicationId")
     if dedup_id is not None:
         validation.group_style_id(dedup_id, "MessageDeduplicationId")
+    if isinstance(queue, FifoQueue):
+        # Checked in this order (§3.7): per-message delay, group, deduplication id.
+        if delay:
+            raise SQSError(errors.FIFO_DELAY, value=delay)
+        delay = None  # the queue's delay still applies (AWS-rec)
+        if group_id is None:
+            raise SQSError(errors.MISSING, param="MessageGroupId")
+        if dedup_id is None:
+            if not queue.settings.content_based_deduplication:
+                raise SQSError(errors.FIFO_NO_DEDUPLICATION_ID)
+            dedup_id = content_deduplication_id(entry["MessageBody"])
+    elif dedup_id is not None:
         # The batch text names no parameter (EMU, Inqnuam).
         spec = errors.BATCH_NOT_FOR_QUEUE_TYPE if in_batch else errors.NOT_FOR_QUEUE_TYPE
         raise SQSError(spec, param="MessageDeduplicationId")
@@ -71,8 +78,37 @@ def _new_message(
         enqueued_at=call.now,
         sender_id=sim.sender_id(call.account_id),
         group_id=group_id,
+        deduplication_id=dedup_id,
     )
-    return message, queue.settings.delay_seconds if delay is None else delay, explicit_system
+    return message, queue.settings.delay_seconds if delay is None else delay
+
+
+def _enqueue(sim: SQSSimulator, call: Call, queue: Queue, message: Message, delay: int) -> Result:
+    """Add a validated message; return what the send answers (§3.7, §5.1)."""
+    result = _send_result(message)
+    if not isinstance(queue, FifoQueue):
+        queue.add(message, call.now, delay)
+        return result
+    assert message.deduplication_id is not None and message.group_id is not None
+    original = queue.duplicate_of(message.deduplication_id, message.group_id, call.now)
+    if original is not None:
+        # Accepted, not enqueued; answers with the first send's MessageId and
+        # SequenceNumber (§5.1), but the digests of what was sent now.
+        kept = queue.messages.get(original.message_id)
+        if kept is not None:
+            kept.history.append((call.now, Event.DUPLICATE_IGNORED, _iso(call.now)))
+        result["MessageId"] = original.message_id
+        result["SequenceNumber"] = original.sequence_number
+        return result
+    message.sequence_number = queue.next_sequence_number(sim.rng.randint(1, 1 << 20))
+    queue.add(message, call.now, delay)
+    queue.remember(message, call.now)
+    result["SequenceNumber"] = message.sequence_number
+    return result
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _send_result(message: Message) -> Result:
@@ -87,16 +123,16 @@ def _send_result(message: Message) -> Result:
 
 @action("SendMessage")
 def send_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
-    """Validates body characters, size (body + attributes), message attributes, DelaySeconds,
-    MessageGroupId (accepted on standard queues, as for fair queues); computes all three
-    MD5s; the X-Amzn-Trace-Id header becomes AWSTraceHeader.
-    """
+    """Validates body characters, size (body + attributes), message attributes,
+    DelaySeconds, MessageGroupId (accepted on standard queues, as for fair queues); computes
+    all three MD5s; the X-Amzn-Trace-Id header becomes AWSTraceHeader. FIFO: group id
+    required, deduplication within 5 minutes (explicit or content-based, by queue or by
+    group), sequence numbers, a duplicate answers with the first send's MessageId."""
     queue = sim.resolve(call, params.get("QueueUrl"))
-    _standard_only(queue)
-    message, delay, _ = _new_message(sim, call, queue, params, in_batch=False)
-    queue.add(message, call.now, delay)
+    message, delay = _new_message(sim, call, queue, params, in_batch=False)
+    result = _enqueue(sim, call, queue, message, delay)
     sim.notify_send()
-    return _send_result(message)
+    return result
 
 
 def _entry_size(entry: Mapping[str, Any]) -> int:
@@ -147,17 +183,26 @@ def send_message_batch(sim: SQSSimulator, call: Call, params: Mapping[str, Any])
     total = sum(_entry_size(entry) for entry in entries)
     if total > limits.MAX_BATCH_SIZE_BYTES:
         raise SQSError(errors.BATCH_TOO_LONG_TOTAL, size=total)
-    _standard_only(queue)
+    if isinstance(queue, FifoQueue):
+        # In a batch these two fail the whole request, and a missing group id is
+        # InvalidParameterValue, not MissingParameter (§3.8, AWS-rec).
+        for entry in entries:
+            if entry.get("MessageGroupId") is None:
+                raise SQSError(errors.BATCH_MISSING_GROUP_ID)
+            if (
+                entry.get("MessageDeduplicationId") is None
+                and not queue.settings.content_based_deduplication
+            ):
+                raise SQSError(errors.FIFO_NO_DEDUPLICATION_ID)
     successful: list[Result] = []
     failed: list[Result] = []
-    for entry in entries:
+    for entry in entries:  # enqueued in entry order (§3.8)
         try:
-            message, delay, _ = _new_message(sim, call, queue, entry, in_batch=True)
+            message, delay = _new_message(sim, call, queue, entry, in_batch=True)
         except SQSError as error:
             failed.append(_failure(entry["Id"], error))
             continue
-        queue.add(message, call.now, delay)
-        successful.append({"Id": entry["Id"], **_send_result(message)})
+        successful.append({"Id": entry["Id"], **_enqueue(sim, call, queue, message, delay)})
     if successful:
         sim.notify_send()
     return _batch_result(successful, failed)
@@ -270,9 +315,11 @@ def _take(sim: SQSSimulator, call: Call, queue: Queue, count: int) -> list[Messa
 
 
 def _move_to_dead_letter_queue(source: Queue, target: Queue, message: Message, now: float) -> None:
-    # Same MessageId, body, attributes and receive count; gains DeadLetterQueueSourceArn;
-    # a standard queue keeps the original enqueue time for retention (§6.1, §4.2).
+    # Same MessageId, body, attributes and receive count; gains DeadLetterQueueSourceArn.
+    # Retention: a standard DLQ keeps the original enqueue time, a FIFO DLQ restarts it;
+    # a FIFO DLQ takes the message whatever its own deduplication says (§6.1).
     source.dead_letter(message, now, target.arn)
+    fifo = isinstance(target, FifoQueue)
     moved = dataclasses.replace(
         message,
         state=MessageState.VISIBLE,
@@ -280,8 +327,11 @@ def _move_to_dead_letter_queue(source: Queue, target: Queue, message: Message, n
         token=0,
         visible_at=now,
         dead_letter_source_arn=source.arn,
+        enqueued_at=now if fifo else message.enqueued_at,
     )
     target.settle(now)
+    if isinstance(target, FifoQueue):
+        moved.sequence_number = target.next_sequence_number(1)
     target.add(moved, now, 0, journal=False)
 
 
@@ -316,13 +366,23 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         + validation.string_list(params, "MessageSystemAttributeNames")
     )
     keep = attribute_filter(validation.string_list(params, "MessageAttributeNames"))
-    _standard_only(queue)
     if wait is None:
         wait = queue.settings.receive_message_wait_time_seconds
     if visibility is None:
         visibility = queue.settings.visibility_timeout
+    attempt_id = params.get("ReceiveRequestAttemptId")
+    if isinstance(queue, FifoQueue) and attempt_id is not None:
+        validation.group_style_id(attempt_id, "ReceiveRequestAttemptId")
+        replay = _replay(queue, call, attempt_id, visibility)
+        if replay is not None:
+            return replay
+    else:
+        attempt_id = None  # standard queues ignore it
 
-    if queue.in_flight_count >= limits.MAX_INFLIGHT_STANDARD:
+    if isinstance(queue, FifoQueue):
+        if queue.in_flight_count >= limits.MAX_INFLIGHT_FIFO:
+            return {}  # FIFO: no error, just nothing (§1.4)
+    elif queue.in_flight_count >= limits.MAX_INFLIGHT_STANDARD:
         # Short polls are refused; long polls just find nothing (§1.4).
         if wait == 0:
             raise SQSError(errors.INFLIGHT_LIMIT)
@@ -340,14 +400,40 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         )
         queue.start_flight(message, call.now, visibility, handle)
         received.append(_render_received(message, handle, system_names, keep))
+    if attempt_id is not None:
+        assert isinstance(queue, FifoQueue)
+        queue.remember_attempt(attempt_id, call.now, taken, copy.deepcopy(received))
     return {"Messages": received}
+
+
+def _replay(queue: FifoQueue, call: Call, attempt_id: str, visibility: int) -> Result | None:
+    """A retried FIFO receive: the same messages and receipt handles, their visibility
+    timeout restarted; refused once any of them was deleted, changed or received again
+    (botocore's model documentation of ReceiveRequestAttemptId; error text AWS-rec)."""
+    attempt = queue.attempt(attempt_id, call.now)
+    if attempt is None:
+        return None
+    for message, receive_count, changes in attempt.messages:
+        if (
+            not message.live
+            or message.receive_count != receive_count
+            or message.visibility_changes != changes
+        ):
+            raise SQSError(errors.ATTEMPT_NOT_RETRYABLE, value=attempt_id)
+    for message, _, _ in attempt.messages:
+        queue.restart_flight(message, call.now, visibility)
+    return {"Messages": copy.deepcopy(attempt.rendered)}
 
 
 # -- deleting and changing visibility ----------------------------------------
 
 
 def _message_for_handle(queue: Queue, handle: Any) -> Message | None:
-    """The live message a receipt handle names (None once deleted or expired)."""
+    """The live message a receipt handle names (None once deleted or expired).
+
+    On a FIFO queue the handle must also still be current: from the message's latest
+    receive, with the message still in flight (Appendix A, AWS-rec for DeleteMessage).
+    """
     if not isinstance(handle, str) or not handle:
         raise SQSError(errors.MISSING, param="ReceiptHandle")
     parsed = parse_receipt_handle(handle)
@@ -355,7 +441,14 @@ def _message_for_handle(queue: Queue, handle: Any) -> Message | None:
         raise SQSError(errors.INVALID_RECEIPT_HANDLE, handle=handle)
     if parsed[0] != queue.uid:
         raise SQSError(errors.FOREIGN_RECEIPT_HANDLE, handle=handle)
-    return queue.messages.get(parsed[1])
+    message = queue.messages.get(parsed[1])
+    if (
+        message is not None
+        and isinstance(queue, FifoQueue)
+        and (message.state is not MessageState.IN_FLIGHT or message.receive_count != parsed[2])
+    ):
+        raise SQSError(errors.RECEIPT_HANDLE_EXPIRED, handle=handle)
+    return message
 
 
 def _delete(queue: Queue, call: Call, handle: Any) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .. import attributes, errors, limits, validation
 from ..attributes import QueueSettings
 from ..errors import SQSError
+from ..fifo import FifoQueue
 from ..queue import Queue
 from ..redrive import check_target
 from ..simulator import queue_arn, queue_url
@@ -74,7 +75,7 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
 
     validate_tags(tags, existing=0, queue_name=name)
     settings = attributes.apply(QueueSettings(fifo=fifo), parsed)
-    queue = Queue(
+    queue = (FifoQueue if fifo else Queue)(
         uid=sim.new_uid(),
         name=name,
         account_id=call.account_id,
