@@ -5,11 +5,12 @@ from __future__ import annotations
 from ._botocore import UnmockedRequestError, patch_client
 from ._core.clock import Clock, ManualClock, WallClock
 from ._core.errors import SimulatorBug, UnsupportedBySimulator
-from ._inspect import HistoryEntry, MessageSnapshot, QueueView
+from ._inspect import DeduplicationEntry, HistoryEntry, MessageSnapshot, QueueView
 from ._mock import MockSQS, mock_sqs
 
 __all__ = [
     "Clock",
+    "DeduplicationEntry",
     "HistoryEntry",
     "ManualClock",
     "MessageSnapshot",

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ._core.actions.queues import render_attributes
+from ._core.fifo import FifoQueue
 from ._core.message import Event, JournalEntry, Message, MessageState
 from ._core.queue import Queue
 from ._core.simulator import SQSSimulator, region_of_url, split_queue_url
@@ -35,6 +36,8 @@ class MessageSnapshot:
     message_group_id: str | None
     trace_header: str | None
     md5_of_body: str
+    sequence_number: str | None = None  # FIFO
+    deduplication_id: str | None = None  # FIFO
 
     @classmethod
     def of(cls, message: Message) -> MessageSnapshot:
@@ -52,7 +55,21 @@ class MessageSnapshot:
             message_group_id=message.group_id,
             trace_header=trace.string_value if trace else None,
             md5_of_body=message.md5_of_body,
+            sequence_number=message.sequence_number,
+            deduplication_id=message.deduplication_id,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class DeduplicationEntry:
+    """A FIFO deduplication id still in its 5-minute window: a send with the same id (in
+    the same group, if the queue deduplicates by group) is accepted but not enqueued."""
+
+    deduplication_id: str
+    message_group_id: str | None  # None when the scope is the whole queue
+    message_id: str
+    sequence_number: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +166,8 @@ class QueueView:
 
     @property
     def visible(self) -> tuple[MessageSnapshot, ...]:
-        """Messages a receive could return now, in the order it would."""
+        """Visible messages, in the order receives would return them (FIFO: then the
+        visible messages of locked groups, which AWS counts as visible too)."""
         return self._snapshots(MessageState.VISIBLE)
 
     @property
@@ -166,6 +184,53 @@ class QueueView:
     def messages(self) -> tuple[MessageSnapshot, ...]:
         """Every message in the queue, whatever its state."""
         return self._snapshots(None)
+
+    @property
+    def fifo(self) -> bool:
+        return self._queue().settings.fifo
+
+    def _fifo_queue(self) -> FifoQueue:
+        __tracebackhide__ = True
+        queue = self._queue()
+        if not isinstance(queue, FifoQueue):
+            raise TypeError(f"{self.name} is a standard queue: message groups are FIFO-only")
+        return queue
+
+    @property
+    def groups(self) -> dict[str, tuple[MessageSnapshot, ...]]:
+        """FIFO: each message group's messages (every state) in delivery order."""
+        with self._simulator.lock:
+            return {
+                group_id: tuple(MessageSnapshot.of(m) for m in messages)
+                for group_id, messages in self._fifo_queue().group_contents().items()
+            }
+
+    @property
+    def locked_groups(self) -> dict[str, str]:
+        """FIFO: groups that receives skip, with the in-flight message at their head that
+        holds them (deleting it, or its visibility timeout ending, releases the group)."""
+        with self._simulator.lock:
+            return {
+                group_id: messages[0].message_id
+                for group_id, messages in self._fifo_queue().group_contents().items()
+                if messages[0].state is MessageState.IN_FLIGHT
+            }
+
+    @property
+    def deduplication(self) -> tuple[DeduplicationEntry, ...]:
+        """FIFO: deduplication ids still in their window, oldest first."""
+        with self._simulator.lock:
+            records = self._fifo_queue().dedup_records(self._simulator.clock.now())
+        return tuple(
+            DeduplicationEntry(
+                r.deduplication_id,
+                r.group_id,
+                r.message_id,
+                r.sequence_number,
+                _utc(r.expires_at),
+            )
+            for r in sorted(records, key=lambda r: r.expires_at)
+        )
 
     def bodies(self) -> list[str]:
         """The bodies of every message in the queue (visible ones first, in order)."""
@@ -187,4 +252,4 @@ class QueueView:
         return [HistoryEntry.of(entry) for entry in journal]
 
 
-__all__ = ["Event", "HistoryEntry", "MessageSnapshot", "QueueView"]
+__all__ = ["DeduplicationEntry", "Event", "HistoryEntry", "MessageSnapshot", "QueueView"]
