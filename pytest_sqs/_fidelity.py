@@ -34,10 +34,9 @@ def render() -> str:
         lines.append(f"| {operation} | yes | {doc.replace('|', '/')} |")
     lines += [
         "",
-        "FIFO queues can be created and configured; sending to and receiving from them",
-        "raises `UnsupportedBySimulator` until FIFO semantics land. Dead-letter moves under a",
-        "`RedrivePolicy` are simulated for standard queues; `RedriveAllowPolicy` is validated",
-        "and stored but not yet enforced.",
+        "FIFO queues are simulated as described in [fifo.md](fifo.md). Dead-letter moves under",
+        "a `RedrivePolicy` are simulated for both queue types; `RedriveAllowPolicy` is",
+        "validated and stored but not yet enforced.",
         "",
     ]
     return "\n".join(lines)
