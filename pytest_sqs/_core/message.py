@@ -127,7 +127,7 @@ _DETAILS = {
     Event.RECEIVE_RETRIED: "same messages and handles again, visibility {} s",
     Event.VISIBILITY_CHANGED: "visibility {} s",
     Event.MOVED_TO_DEAD_LETTER_QUEUE: "{}",
-    Event.DUPLICATE_IGNORED: "a send with the same deduplication id, at {}, was not enqueued",
+    Event.DUPLICATE_IGNORED: "a send with the same deduplication id was accepted, not enqueued",
 }
 
 
