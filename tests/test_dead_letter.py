@@ -302,3 +302,53 @@ def test_redrive_allow_policy_is_stored_byte_for_byte(client: Any, queue_url: st
     client.set_queue_attributes(QueueUrl=queue_url, Attributes={"RedriveAllowPolicy": raw})
     stored = client.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])
     assert stored["Attributes"]["RedriveAllowPolicy"] == raw
+
+
+# -- ListDeadLetterSourceQueues (§3.15) ------------------------------------------------
+
+
+def test_list_dead_letter_source_queues_names_every_source_sorted(
+    client: Any, dlq_url: str
+) -> None:
+    policy = json.dumps({"deadLetterTargetArn": arn_of(client, dlq_url), "maxReceiveCount": 3})
+    urls = {
+        name: client.create_queue(QueueName=name, Attributes={"RedrivePolicy": policy})["QueueUrl"]
+        for name in ("orders", "billing", "audit")
+    }
+    client.create_queue(QueueName="unrelated")
+    got = client.list_dead_letter_source_queues(QueueUrl=dlq_url)
+    assert got["queueUrls"] == [urls["audit"], urls["billing"], urls["orders"]]
+    assert "NextToken" not in got
+
+    first = client.list_dead_letter_source_queues(QueueUrl=dlq_url, MaxResults=2)
+    assert first["queueUrls"] == [urls["audit"], urls["billing"]]
+    rest = client.list_dead_letter_source_queues(
+        QueueUrl=dlq_url, MaxResults=2, NextToken=first["NextToken"]
+    )
+    assert rest["queueUrls"] == [urls["orders"]]
+    assert "NextToken" not in rest
+
+
+def test_list_dead_letter_source_queues_without_sources_has_no_key(
+    client: Any, dlq_url: str
+) -> None:
+    got = client.list_dead_letter_source_queues(QueueUrl=dlq_url)
+    assert "queueUrls" not in got
+
+
+def test_a_removed_policy_is_no_longer_a_source(client: Any, dlq_url: str) -> None:
+    url = source_with_dlq(client, dlq_url)
+    assert client.list_dead_letter_source_queues(QueueUrl=dlq_url)["queueUrls"] == [url]
+    client.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": ""})
+    assert "queueUrls" not in client.list_dead_letter_source_queues(QueueUrl=dlq_url)
+
+
+def test_list_dead_letter_source_queues_of_a_missing_queue(client: Any) -> None:
+    with aws_error(
+        "AWS.SimpleQueueService.NonExistentQueue",
+        "The specified queue does not exist.",
+        shape="QueueDoesNotExist",
+    ):
+        client.list_dead_letter_source_queues(
+            QueueUrl="https://sqs.us-east-1.amazonaws.com/123456789012/missing"
+        )

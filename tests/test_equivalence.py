@@ -54,6 +54,14 @@ def _exercise(client: Any) -> None:
         QueueUrl=url, Label="l1", AWSAccountIds=["111111111111"], Actions=["SendMessage"]
     )
     client.remove_permission(QueueUrl=url, Label="l1")
+    arn = client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    client.create_queue(
+        QueueName="eq-source",
+        Attributes={"RedrivePolicy": f'{{"deadLetterTargetArn":"{arn}","maxReceiveCount":3}}'},
+    )
+    client.list_dead_letter_source_queues(QueueUrl=url)
     attributes = {
         "s": {"DataType": "String", "StringValue": "text"},
         "n": {"DataType": "Number.int", "StringValue": "42"},

@@ -127,10 +127,6 @@ def test_partitions_shape_urls_and_arns(mock: MockSQS, region: str, url: str, ar
     ("operation", "call"),
     [
         (
-            "ListDeadLetterSourceQueues",
-            lambda c, url: c.list_dead_letter_source_queues(QueueUrl=url),
-        ),
-        (
             "ListMessageMoveTasks",
             lambda c, url: c.list_message_move_tasks(
                 SourceArn="arn:aws:sqs:us-east-1:123456789012:q"

@@ -31,6 +31,6 @@ def action(name: str) -> Callable[[ActionFn], ActionFn]:
 
 def load() -> dict[str, ActionFn]:
     """Import every action module (registering them) and return the registry."""
-    from . import permissions, queues, receive, send, tags, visibility  # noqa: F401
+    from . import dead_letters, permissions, queues, receive, send, tags, visibility  # noqa: F401
 
     return ACTIONS
