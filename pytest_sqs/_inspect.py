@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from ._core.actions.dead_letters import dead_letter_sources
 from ._core.actions.queues import render_attributes
 from ._core.fifo import FifoQueue
 from ._core.message import Event, JournalEntry, Message, MessageState
@@ -38,6 +39,7 @@ class MessageSnapshot:
     md5_of_body: str
     sequence_number: str | None = None  # FIFO
     deduplication_id: str | None = None  # FIFO
+    dead_letter_source_arn: str | None = None  # in a dead-letter queue: where it came from
 
     @classmethod
     def of(cls, message: Message) -> MessageSnapshot:
@@ -57,6 +59,7 @@ class MessageSnapshot:
             md5_of_body=message.md5_of_body,
             sequence_number=message.sequence_number,
             deduplication_id=message.deduplication_id,
+            dead_letter_source_arn=message.dead_letter_source_arn,
         )
 
 
@@ -184,6 +187,21 @@ class QueueView:
     def messages(self) -> tuple[MessageSnapshot, ...]:
         """Every message in the queue, whatever its state."""
         return self._snapshots(None)
+
+    @property
+    def dlq(self) -> QueueView | None:
+        """The dead-letter queue this queue's RedrivePolicy names, if it has one."""
+        with self._simulator.lock:
+            policy = self._queue().redrive
+            target = None if policy is None else self._simulator.queue_by_arn(policy.target_arn)
+        return None if target is None else QueueView.of(self._simulator, target)
+
+    @property
+    def dead_letter_sources(self) -> list[QueueView]:
+        """The queues whose RedrivePolicy names this queue, by name."""
+        with self._simulator.lock:
+            sources = dead_letter_sources(self._simulator, self._queue())
+        return [QueueView.of(self._simulator, q) for q in sorted(sources, key=lambda q: q.name)]
 
     @property
     def fifo(self) -> bool:

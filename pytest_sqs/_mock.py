@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from . import _active, _botocore
+from ._core import controls
 from ._core.clock import Clock, ManualClock, WallClock
 from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SQSSimulator
 from ._inspect import QueueView
@@ -181,6 +182,32 @@ class MockSQS:
             region=region or self.region,
             account_id=account_id,
         )
+
+    def dead_letter(self, queue: str, message_id: str) -> QueueView:
+        """Move a message to its queue's dead-letter queue now, as if it had been received
+        ``maxReceiveCount`` times; returns a view of the dead-letter queue.
+
+        Args:
+            queue: the source queue's name or URL.
+            message_id: the message, in any state.
+        """
+        with self.simulator.lock:
+            view = self.queue(queue)
+            target = controls.force_dead_letter(
+                self.simulator, view._queue(), message_id, self.simulator.clock.now()
+            )
+            return QueueView.of(self.simulator, target)
+
+    def expire(self, queue: str, message_id: str) -> None:
+        """End a message's retention period now: it disappears as if it had grown too old.
+
+        Args:
+            queue: the queue's name or URL.
+            message_id: the message, in any state.
+        """
+        with self.simulator.lock:
+            view = self.queue(queue)
+            controls.force_expire(view._queue(), message_id, self.simulator.clock.now())
 
     def queues(self) -> list[QueueView]:
         """Views of every queue, in every account and region."""

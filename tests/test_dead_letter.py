@@ -352,3 +352,88 @@ def test_list_dead_letter_source_queues_of_a_missing_queue(client: Any) -> None:
         client.list_dead_letter_source_queues(
             QueueUrl="https://sqs.us-east-1.amazonaws.com/123456789012/missing"
         )
+
+
+# -- inspection and test controls ------------------------------------------------------
+
+
+def test_views_show_the_dead_letter_relationship(mock: MockSQS, client: Any, dlq_url: str) -> None:
+    url = source_with_dlq(client, dlq_url, max_receive_count=1)
+    client.create_queue(QueueName="plain")
+    work = mock.queue("work")
+    assert work.dlq is not None and work.dlq.url == dlq_url
+    assert mock.queue("plain").dlq is None
+    assert [view.url for view in mock.queue("dead-letters").dead_letter_sources] == [url]
+
+    message_id = client.send_message(QueueUrl=url, MessageBody="x")["MessageId"]
+    client.receive_message(QueueUrl=url)
+    mock.advance(10)
+    client.receive_message(QueueUrl=url)
+    [moved] = work.dlq.visible
+    assert (moved.message_id, moved.receive_count, moved.dead_letter_source_arn) == (
+        message_id,
+        1,
+        arn_of(client, url),
+    )
+
+
+@pytest.mark.parametrize("state", ["visible", "in_flight", "delayed"])
+def test_a_test_can_dead_letter_a_message_in_any_state(
+    mock: MockSQS, client: Any, dlq_url: str, state: str
+) -> None:
+    url = source_with_dlq(client, dlq_url)
+    message_id = client.send_message(
+        QueueUrl=url, MessageBody="x", DelaySeconds=60 if state == "delayed" else 0
+    )["MessageId"]
+    if state == "in_flight":
+        client.receive_message(QueueUrl=url)
+    assert [m.state for m in mock.queue("work").messages] == [state]
+
+    dlq = mock.dead_letter("work", message_id)
+
+    assert dlq.name == "dead-letters"
+    assert mock.queue("work").messages == ()
+    assert [(m.message_id, m.state) for m in dlq.messages] == [(message_id, "visible")]
+    attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert [
+        attributes[f"ApproximateNumberOf{k}"]
+        for k in ("Messages", "MessagesNotVisible", "MessagesDelayed")
+    ] == ["0"] * 3
+    assert mock.queue("work").history(message_id)[-1].event == "moved to dead-letter queue"
+
+
+def test_dead_lettering_needs_a_redrive_policy(mock: MockSQS, client: Any, queue_url: str) -> None:
+    message_id = client.send_message(QueueUrl=queue_url, MessageBody="x")["MessageId"]
+    with pytest.raises(LookupError, match="queue test-queue has no RedrivePolicy"):
+        mock.dead_letter("test-queue", message_id)
+    with pytest.raises(LookupError, match="no message nope in queue test-queue"):
+        mock.expire("test-queue", "nope")
+
+
+def test_a_test_can_expire_a_message_now(mock: MockSQS, client: Any, queue_url: str) -> None:
+    message_id = client.send_message(QueueUrl=queue_url, MessageBody="x")["MessageId"]
+    handle = client.receive_message(QueueUrl=queue_url)["Messages"][0]["ReceiptHandle"]
+    mock.expire("test-queue", message_id)
+    assert mock.queue("test-queue").messages == ()
+    assert mock.queue("test-queue").history(message_id)[-1].event == "expired"
+    client.delete_message(QueueUrl=queue_url, ReceiptHandle=handle)  # 200, as on AWS
+
+
+def test_fifo_dead_letter_move_keeps_the_group_and_lets_it_flow(mock: MockSQS, client: Any) -> None:
+    fifo = {"FifoQueue": "true", "ContentBasedDeduplication": "true"}
+    dlq_url = client.create_queue(QueueName="dlq.fifo", Attributes=fifo)["QueueUrl"]
+    policy = json.dumps({"deadLetterTargetArn": arn_of(client, dlq_url), "maxReceiveCount": 1})
+    url = client.create_queue(QueueName="work.fifo", Attributes={**fifo, "RedrivePolicy": policy})[
+        "QueueUrl"
+    ]
+    for body in ("first", "second"):
+        client.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
+    client.receive_message(QueueUrl=url, VisibilityTimeout=5)
+    mock.advance(5)
+    got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+    assert [m["Body"] for m in got["Messages"]] == ["second"]
+    moved = client.receive_message(QueueUrl=dlq_url, MessageSystemAttributeNames=["All"])
+    attributes = moved["Messages"][0]["Attributes"]
+    assert (moved["Messages"][0]["Body"], attributes["MessageGroupId"]) == ("first", "g")
+    assert attributes["DeadLetterQueueSourceArn"] == arn_of(client, url)
+    assert len(attributes["SequenceNumber"]) == 20

@@ -131,6 +131,7 @@ class FifoQueue(Queue):
                 if message.state is not MessageState.VISIBLE:
                     break
                 self._visible -= 1
+                message.state = MessageState.TAKEN
                 taken.append(message)
                 if len(taken) == count:
                     break

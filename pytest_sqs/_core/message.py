@@ -66,6 +66,9 @@ class MessageState(enum.Enum):
     DELAYED = "delayed"
     VISIBLE = "visible"
     IN_FLIGHT = "in_flight"
+    # Taken by a receive that has not yet handed it out (or moved it); never seen outside
+    # one call, but it keeps a FIFO group from offering the same message twice.
+    TAKEN = "taken"
 
 
 @dataclass(slots=True, eq=False)

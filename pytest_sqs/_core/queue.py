@@ -209,7 +209,9 @@ class Queue:
         ready = self._ready
         taken: list[Message] = []
         while ready and len(taken) < count:
-            taken.append(ready.popitem(last=False)[1])
+            message = ready.popitem(last=False)[1]
+            message.state = MessageState.TAKEN
+            taken.append(message)
         return taken
 
     def start_flight(self, message: Message, now: float, visibility_s: int, handle: str) -> None:
@@ -252,14 +254,19 @@ class Queue:
         heapq.heappush(self._in_flight, (message.visible_at, token, message))
         self.in_flight_count += 1
 
-    def remove(self, message: Message, at: float, event: Event) -> None:
-        """Take a live message out of the queue for good (delete, expiry)."""
+    def detach(self, message: Message) -> None:
+        """Take a live message out of its state's bookkeeping (ready order or counters),
+        as :meth:`take_visible` does; it must then leave or be handed out."""
         if message.state is MessageState.VISIBLE:
             self._hide(message)
         elif message.state is MessageState.IN_FLIGHT:
             self.in_flight_count -= 1
-        else:
+        elif message.state is MessageState.DELAYED:
             self.delayed_count -= 1
+
+    def remove(self, message: Message, at: float, event: Event) -> None:
+        """Take a live message out of the queue for good (delete, expiry)."""
+        self.detach(message)
         message.live = False
         message.token = -1
         del self.messages[message.message_id]

@@ -4,14 +4,14 @@ dead-letter moves (sqs-behaviour.md §3.9, §5.2, §6.1, §8)."""
 from __future__ import annotations
 
 import copy
-import dataclasses
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import errors, limits, validation
 from ..errors import SQSError
 from ..fifo import FifoQueue
-from ..message import Message, MessageState, md5_of_attributes
+from ..message import Message, md5_of_attributes
+from ..moves import move_to_dead_letter_queue
 from ..queue import Queue, make_receipt_handle
 from . import Result, action
 
@@ -115,33 +115,12 @@ def _take(sim: SQSSimulator, call: Call, queue: Queue, count: int) -> list[Messa
     while taken:
         for message in taken:
             if message.receive_count >= policy.max_receive_count:
-                _move_to_dead_letter_queue(queue, target, message, call.now)
+                move_to_dead_letter_queue(queue, target, message, call.now)
             else:
                 kept.append(message)
         taken = queue.take_visible(count - len(kept))
     sim.notify_send()
     return kept
-
-
-def _move_to_dead_letter_queue(source: Queue, target: Queue, message: Message, now: float) -> None:
-    # Same MessageId, body, attributes and receive count; gains DeadLetterQueueSourceArn.
-    # Retention: a standard DLQ keeps the original enqueue time, a FIFO DLQ restarts it;
-    # a FIFO DLQ takes the message whatever its own deduplication says (§6.1).
-    source.dead_letter(message, now, target.arn)
-    fifo = isinstance(target, FifoQueue)
-    moved = dataclasses.replace(
-        message,
-        state=MessageState.VISIBLE,
-        live=True,
-        token=0,
-        visible_at=now,
-        dead_letter_source_arn=source.arn,
-        enqueued_at=now if fifo else message.enqueued_at,
-    )
-    target.settle(now)
-    if isinstance(target, FifoQueue):
-        moved.sequence_number = target.next_sequence_number(1)
-    target.add(moved, now, 0, journal=False)
 
 
 @action("ReceiveMessage")
