@@ -2,12 +2,13 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_calls.py                 # full run (~60 s)
-    python benchmarks/bench_calls.py --quick         # smoke run (~10 s), 100,000-deep queue
+    python benchmarks/bench_calls.py                 # full run (~100 s)
+    python benchmarks/bench_calls.py --quick         # smoke run (~15 s), 100,000-deep queues
+    python benchmarks/bench_calls.py --only fifo     # one part: per-call, scaling or fifo
     python benchmarks/bench_calls.py --json benchmarks/results.json --markdown
     python benchmarks/bench_calls.py --load benchmarks/results.json --markdown  # re-render
 
-Two parts, in one process:
+Three parts, in one process:
 
 1. **Per call** (``send_message``, ``receive_message(MaxNumberOfMessages=10)``,
    ``delete_message``), the same boto3 calls with the same parameters against
@@ -48,6 +49,22 @@ Two parts, in one process:
    exactly D messages.  Both queues live in the same simulator and their blocks are
    interleaved; a depth-10 measurement taken before the fill is reported too.
 
+3. **FIFO scaling** (pytest-sqs only): the same kind of measurement on two FIFO queues in
+   one simulator, a shallow one with ONE group of 10 messages and a deep one with G groups
+   of 10 (G = 100,000: 1,000,000 messages; 10,000 with ``--quick``), filled through
+   ``simulator.handle("SendMessageBatch", ...)`` one group per batch, each message with its
+   own deduplication id (setup, timed and reported with the RSS it adds).  A block on one
+   queue is: an untimed lock probe (two receives in a row: the second must come from the
+   next group, or find nothing on the one-group queue whose group is locked), then cycles
+   of ``receive_message(MaxNumberOfMessages=1)`` + ``delete_message``, then cycles of
+   ``receive_message(MaxNumberOfMessages=10)`` + ``delete_message_batch``.  The receive and
+   the whole cycle are timed; after each cycle (untimed) the messages are checked against
+   what FIFO order predicts (the oldest messages of the group at the front of the order;
+   groups served round-robin, a group unlocked by the delete of its in-flight message) and
+   as many are sent back to the same group with new deduplication ids, so depths stay
+   constant.  Blocks alternate between the queues; a one-group measurement taken before
+   the deep fill is reported too.
+
 The garbage collector is off inside timed loops unless ``--gc`` is given.
 """
 
@@ -67,6 +84,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -91,6 +109,7 @@ OPERATIONS = ("send_message", "receive_message_10", "delete_message")
 VARIANTS = ("pytest-sqs", "stubber", "moto", "core")
 TARGET_PER_CALL = 1.5  # pytest-sqs / Stubber, per operation
 TARGET_SCALING = 1.3  # depth 1,000,000 / depth 10
+TARGET_FIFO = 1.5  # FIFO: 100,000 groups of 10 messages / one group of 10
 WARM_UP_CYCLES = 3  # untimed cycles at the start of every round, on its new client
 
 # A realistic ~200-byte JSON body, the same object for every message of every variant.
@@ -116,7 +135,9 @@ class Settings:
     variants: tuple[str, ...]
     deep: int  # the deep queue's depth in the scaling part
     block_cycles: int  # receive+delete cycles per scaling block (part 2)
-    blocks: int  # scaling blocks per depth
+    blocks: int  # scaling blocks per depth (parts 2 and 3)
+    fifo_groups: int  # the deep FIFO queue's groups, of 10 messages each (part 3)
+    fifo_batch_cycles: int  # receive(10) + delete_message_batch cycles per FIFO block
     gc_enabled: bool
 
 
@@ -469,10 +490,9 @@ def scaling_block(mock: Any, client: Any, queue: DepthQueue, settings: Settings)
     return times
 
 
-def visible(client: Any, url: str) -> int:
-    names = ["ApproximateNumberOfMessages"]
-    attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"])
+def visible(client: Any, url: str, name: str = "ApproximateNumberOfMessages") -> int:
+    attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=[name])["Attributes"]
+    return int(attributes[name])
 
 
 def scaling(settings: Settings) -> dict[str, Any]:
@@ -521,6 +541,235 @@ def scaling(settings: Settings) -> dict[str, Any]:
     out["ratio_deep_over_10_before_fill_medians"] = round(
         deep_median / out["depth_10_before_fill"]["median_us"], 3
     )
+    return out
+
+
+# -- part 3: FIFO scaling -------------------------------------------------------
+
+FIFO_SERIES = ("cycle_1", "receive_1", "cycle_10", "receive_10")
+FIFO_SERIES_LABELS = {
+    "cycle_1": "receive(1) + delete",
+    "receive_1": "receive(1) alone",
+    "cycle_10": "receive(10) + delete_message_batch",
+    "receive_10": "receive(10) alone",
+}
+FIFO_PER_GROUP = 10  # messages in every group, at the start of every cycle
+
+
+@dataclass
+class FifoBench:
+    """One FIFO queue of part 3 and what it must return: every group's message ids not yet
+    received, in send order, and the order in which unlocked groups should be served."""
+
+    label: str
+    url: str
+    handle: Callable[[str, dict[str, Any]], dict[str, Any]]
+    ids: dict[str, list[str]] = field(default_factory=dict)
+    order: deque[str] = field(default_factory=deque)
+    sent: int = 0  # deduplication ids used so far: each message has its own
+
+    @property
+    def depth(self) -> int:
+        return len(self.ids) * FIFO_PER_GROUP
+
+    def send(self, group: str, count: int) -> None:
+        """Untimed: ``count`` messages to the back of ``group``, one SendMessageBatch."""
+        entries = [
+            {
+                "Id": str(i),
+                "MessageBody": BODY,
+                "MessageGroupId": group,
+                "MessageDeduplicationId": f"d{self.sent + i}",
+            }
+            for i in range(count)
+        ]
+        self.sent += count
+        result = self.handle("SendMessageBatch", {"QueueUrl": self.url, "Entries": entries})
+        successful = result.get("Successful", [])
+        if result.get("Failed") or len(successful) != count:
+            raise RuntimeError(f"{self.label}: send failed: {result.get('Failed', [])[:1]}")
+        message_ids = {entry["Id"]: entry["MessageId"] for entry in successful}
+        self.ids.setdefault(group, []).extend(message_ids[str(i)] for i in range(count))
+
+    def fill(self, groups: int) -> None:
+        """Untimed: ``groups`` groups of FIFO_PER_GROUP messages, made available in order."""
+        for number in range(len(self.ids), len(self.ids) + groups):
+            group = f"g{number}"
+            self.send(group, FIFO_PER_GROUP)
+            self.order.append(group)
+
+    def served(self, messages: list[dict[str, Any]]) -> list[tuple[str, int]]:
+        """Check a receive's messages and lock the groups they came from.
+
+        They must be the oldest messages of the unlocked groups at the front of the order,
+        group after group; a group with a message in flight is locked, so it cannot serve
+        another until that message is deleted (:meth:`release`).  Returns each group served
+        with how many messages it gave.
+        """
+        if not messages and self.order:
+            raise RuntimeError(f"{self.label}: nothing received with a group available")
+        served: list[tuple[str, int]] = []
+        position = 0
+        while position < len(messages):
+            if not self.order:
+                got = messages[position]["MessageId"]
+                raise RuntimeError(f"{self.label}: {got} came from a locked group")
+            group = self.order.popleft()
+            pending = self.ids[group]
+            run = [m["MessageId"] for m in messages[position : position + len(pending)]]
+            if run != pending[: len(run)]:
+                raise RuntimeError(f"{self.label}: got {run}, expected {pending[: len(run)]}")
+            del pending[: len(run)]
+            position += len(run)
+            served.append((group, len(run)))
+        return served
+
+    def restore(self, served: list[tuple[str, int]]) -> None:
+        """Untimed, once the served messages are deleted: as many messages sent back to each
+        group (depths stay constant), which is unlocked and joins the back of the order."""
+        for group, count in served:
+            self.send(group, count)
+            self.order.append(group)
+
+
+def fifo_probe(client: Any, queue: FifoBench) -> None:
+    """Untimed: two receives in a row.  The first locks its group; the second must come
+    from the next group (deep queue), or find nothing although the only group still has
+    visible messages (shallow queue).  Then both are deleted, which unlocks the groups."""
+    served: list[tuple[str, int]] = []
+    handles = []
+    for _ in range(2):
+        messages = client.receive_message(QueueUrl=queue.url).get("Messages", [])
+        served += queue.served(messages)
+        handles += [m["ReceiptHandle"] for m in messages]
+    for handle in handles:
+        client.delete_message(QueueUrl=queue.url, ReceiptHandle=handle)
+    queue.restore(served)
+
+
+def fifo_block(client: Any, queue: FifoBench, settings: Settings) -> dict[str, list[int]]:
+    """ns of each cycle of one block: the lock probe, then ``block_cycles`` cycles of
+    receive(1) + delete_message, then ``fifo_batch_cycles`` cycles of receive(10) +
+    delete_message_batch; every cycle is checked and the depths restored after it."""
+    url = queue.url
+    clock = time.perf_counter_ns
+    times: dict[str, list[int]] = {name: [] for name in FIFO_SERIES}
+    fifo_probe(client, queue)
+    with collector(settings.gc_enabled):
+        cycles, receives = times["cycle_1"], times["receive_1"]
+        for _ in range(settings.block_cycles):
+            start = clock()
+            received = client.receive_message(QueueUrl=url, MaxNumberOfMessages=1)
+            middle = clock()
+            messages = received.get("Messages", [])
+            if len(messages) != 1:
+                raise RuntimeError(f"{queue.label}: receive_message(1) gave {len(messages)}")
+            client.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
+            cycles.append(clock() - start)
+            receives.append(middle - start)
+            queue.restore(queue.served(messages))
+        cycles, receives = times["cycle_10"], times["receive_10"]
+        for _ in range(settings.fifo_batch_cycles):
+            start = clock()
+            received = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+            middle = clock()
+            messages = received.get("Messages", [])
+            entries = [
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)
+            ]
+            deleted = client.delete_message_batch(QueueUrl=url, Entries=entries)
+            cycles.append(clock() - start)
+            receives.append(middle - start)
+            if len(messages) != 10 or deleted.get("Failed") or len(deleted["Successful"]) != 10:
+                raise RuntimeError(f"{queue.label}: receive_message(10) gave {len(messages)}")
+            queue.restore(queue.served(messages))
+    return times
+
+
+def rss_mib() -> float:
+    """The process's resident set now (Linux), else its peak so far."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fifo_scaling(settings: Settings) -> dict[str, Any]:
+    groups = settings.fifo_groups
+    out: dict[str, Any] = {
+        "deep_groups": groups,
+        "messages_per_group": FIFO_PER_GROUP,
+        "deep_messages": groups * FIFO_PER_GROUP,
+        "cycles_per_block": settings.block_cycles,
+        "batch_cycles_per_block": settings.fifo_batch_cycles,
+    }
+    samples: dict[str, dict[str, list[list[int]]]] = {
+        part: {name: [] for name in FIFO_SERIES} for part in ("before_fill", "shallow", "deep")
+    }
+
+    def record(part: str, times: dict[str, list[int]]) -> None:
+        for name, ns_list in times.items():
+            samples[part][name].append(ns_list)
+
+    with mock_sqs(clock="manual") as mock:
+        client = boto3.client("sqs", region_name=REGION)
+        handle = mock.simulator.handle
+        fifo = {"FifoQueue": "true"}
+        urls = [
+            client.create_queue(QueueName=name, Attributes=fifo)["QueueUrl"]
+            for name in ("fifo-shallow.fifo", "fifo-deep.fifo")
+        ]
+        shallow, deep = FifoBench("shallow", urls[0], handle), FifoBench("deep", urls[1], handle)
+        shallow.fill(1)
+
+        fifo_block(client, shallow, settings)  # warm-up
+        for _ in range(settings.blocks):
+            record("before_fill", fifo_block(client, shallow, settings))
+
+        gc.collect()
+        rss_before = rss_mib()
+        began = time.perf_counter()
+        with collector(False):
+            deep.fill(groups)
+        out["fill_seconds"] = round(time.perf_counter() - began, 1)
+        began = time.perf_counter()
+        gc.collect()  # once, so that the collector's thresholds see the big heap
+        out["full_gc_after_fill_seconds"] = round(time.perf_counter() - began, 2)
+        out["fill_rss_growth_mib"] = round(rss_mib() - rss_before)
+        # The benchmark's own expectations (lists of message ids, sharing the id strings).
+        bookkeeping = sys.getsizeof(deep.ids) + sys.getsizeof(deep.order)
+        bookkeeping += sum(sys.getsizeof(ids) for ids in deep.ids.values())
+        out["bookkeeping_mib"] = round(bookkeeping / 2**20)
+
+        for queue in (shallow, deep):
+            fifo_block(client, queue, settings)  # warm-up
+        for block in range(settings.blocks):
+            for queue in (shallow, deep) if block % 2 == 0 else (deep, shallow):
+                record(queue.label, fifo_block(client, queue, settings))
+        for queue in (shallow, deep):
+            waiting = visible(client, queue.url)
+            flying = visible(client, queue.url, "ApproximateNumberOfMessagesNotVisible")
+            if (waiting, flying) != (queue.depth, 0):
+                raise RuntimeError(
+                    f"{queue.label}: {waiting} visible and {flying} in flight,"
+                    f" expected {queue.depth} and 0"
+                )
+
+    for part, series in samples.items():
+        out[part] = {name: summarize(blocks) for name, blocks in series.items()}
+    out["ratios"] = {
+        name: {
+            "paired": paired_ratio(
+                out["deep"][name]["round_means_us"], out["shallow"][name]["round_means_us"]
+            ),
+            "medians": round(out["deep"][name]["median_us"] / out["shallow"][name]["median_us"], 3),
+            "medians_vs_before_fill": round(
+                out["deep"][name]["median_us"] / out["before_fill"][name]["median_us"], 3
+            ),
+        }
+        for name in FIFO_SERIES
+    }
     return out
 
 
@@ -582,6 +831,16 @@ def scaling_rows(scale: dict[str, Any]) -> list[tuple[str, str]]:
     return [*SCALING_ROWS, (f"depth_{deep}", f"{deep:,}")]
 
 
+def fifo_rows(fifo: dict[str, Any]) -> list[tuple[str, str]]:
+    per_group = fifo["messages_per_group"]
+    deep = f"{fifo['deep_groups']:,} groups of {per_group} ({fifo['deep_messages']:,} messages)"
+    return [
+        ("before_fill", f"1 group of {per_group} (before the deep fill)"),
+        ("shallow", f"1 group of {per_group} (alongside the deep queue)"),
+        ("deep", deep),
+    ]
+
+
 def render_text(report: dict[str, Any]) -> str:
     lines = []
     part = report.get("per_call")
@@ -622,6 +881,33 @@ def render_text(report: dict[str, Any]) -> str:
         lines.append(
             f"  fill: {scale['fill_seconds']} s, +{scale['fill_rss_growth_mib']} MiB RSS;"
             f" one full GC pass afterwards: {scale['full_gc_after_fill_seconds']} s"
+        )
+    fifo = report.get("fifo")
+    if fifo:
+        lines.append("")
+        lines.append(
+            "pytest-sqs FIFO queue, µs per cycle: median of all cycles [median of block means]"
+        )
+        lines.append(f"  {'':<44}" + "".join(f"{n:>22}" for n in FIFO_SERIES))
+        for key, label in fifo_rows(fifo):
+            cells = "".join(
+                f"{fifo[key][n]['median_us']:>11.1f} [{fifo[key][n]['mean_us']:.1f}]".rjust(22)
+                for n in FIFO_SERIES
+            )
+            lines.append(f"  {label:<44}{cells}")
+        cells = "".join(
+            f"{r['paired']:.3f}x [{r['medians']:.3f}x]".rjust(22)
+            for r in (fifo["ratios"][n] for n in FIFO_SERIES)
+        )
+        lines.append(f"  {'ratio deep / 1 group: paired [medians]':<44}{cells}")
+        cells = "".join(
+            f"{fifo['ratios'][n]['medians_vs_before_fill']:.3f}x".rjust(22) for n in FIFO_SERIES
+        )
+        lines.append(f"  {'ratio of the medians vs before the fill':<44}{cells}")
+        lines.append(
+            f"  fill: {fifo['fill_seconds']} s, +{fifo['fill_rss_growth_mib']} MiB RSS"
+            f" (of which ~{fifo['bookkeeping_mib']} MiB the benchmark's expected ids);"
+            f" one full GC pass afterwards: {fifo['full_gc_after_fill_seconds']} s"
         )
     verdict_lines = report.get("verdicts")
     if verdict_lines:
@@ -665,6 +951,28 @@ def render_markdown(report: dict[str, Any]) -> str:
             f"| **ratio {scale['deep_depth']:,} / 10** | "
             f"**{scale['ratio_deep_over_10']:.3f}×** [{scale['ratio_deep_over_10_medians']:.3f}×] |"
         )
+    fifo = report.get("fifo")
+    if fifo:
+        lines.append("")
+        lines.append(
+            "| FIFO queue | "
+            + " | ".join(f"{FIFO_SERIES_LABELS[n]}, µs" for n in FIFO_SERIES)
+            + " |"
+        )
+        lines.append("|---" + "|--:" * len(FIFO_SERIES) + "|")
+        for key, label in fifo_rows(fifo):
+            cells = [
+                f"{fifo[key][n]['median_us']:.1f} [{fifo[key][n]['mean_us']:.1f}]"
+                for n in FIFO_SERIES
+            ]
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        cells = [
+            f"**{r['paired']:.3f}×** [{r['medians']:.3f}×]"
+            for r in (fifo["ratios"][n] for n in FIFO_SERIES)
+        ]
+        lines.append(
+            f"| **ratio {fifo['deep_groups']:,} groups / 1 group** | " + " | ".join(cells) + " |"
+        )
     return "\n".join(lines)
 
 
@@ -692,6 +1000,13 @@ def verdicts(report: dict[str, Any]) -> dict[str, str]:
         out[f"scaling {scale['deep_depth']:,}/10"] = judge(
             scale["ratio_deep_over_10"], scale["ratio_deep_over_10_medians"], TARGET_SCALING
         )
+    fifo = report.get("fifo")
+    if fifo:
+        for name in FIFO_SERIES:
+            ratio = fifo["ratios"][name]
+            out[f"fifo {fifo['deep_groups']:,} groups/1 group, {FIFO_SERIES_LABELS[name]}"] = judge(
+                ratio["paired"], ratio["medians"], TARGET_FIFO
+            )
     return out
 
 
@@ -724,7 +1039,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, help="measured rounds per variant")
     parser.add_argument("--deep", type=int, help="depth of the deep queue (default 1,000,000)")
     parser.add_argument(
-        "--only", choices=("per-call", "scaling"), help="run one part of the benchmark"
+        "--groups", type=int, help="groups of the deep FIFO queue (default 100,000)"
+    )
+    parser.add_argument(
+        "--only", choices=("per-call", "scaling", "fifo"), help="run one part of the benchmark"
     )
     parser.add_argument(
         "--variants", default=",".join(VARIANTS), help="comma-separated subset of " + str(VARIANTS)
@@ -752,6 +1070,8 @@ def main(argv: list[str] | None = None) -> int:
         deep=args.deep or (100_000 if args.quick else 1_000_000),
         block_cycles=50 if args.quick else 100,
         blocks=5 if args.quick else 25,
+        fifo_groups=args.groups or (10_000 if args.quick else 100_000),
+        fifo_batch_cycles=10 if args.quick else 20,
         gc_enabled=args.gc,
     )
     report: dict[str, Any] = {
@@ -759,7 +1079,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "git": git_state(),
         "settings": {**settings.__dict__, "quick": args.quick},
-        "targets": {"per_call": TARGET_PER_CALL, "scaling": TARGET_SCALING},
+        "targets": {"per_call": TARGET_PER_CALL, "scaling": TARGET_SCALING, "fifo": TARGET_FIFO},
     }
     # Other processes on the machine add noise; the load average says how much.
     load_start = round(os.getloadavg()[0], 2)
@@ -773,6 +1093,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "scaling"):
         print(f"scaling: filling {settings.deep:,} messages", file=sys.stderr)
         report["scaling"] = scaling(settings)
+    if args.only in (None, "fifo"):
+        fifo_messages = settings.fifo_groups * FIFO_PER_GROUP
+        print(
+            f"fifo: filling {settings.fifo_groups:,} groups, {fifo_messages:,} messages",
+            file=sys.stderr,
+        )
+        report["fifo"] = fifo_scaling(settings)
     report["verdicts"] = verdicts(report)
     report["load_average_1m"] = {"start": load_start, "end": round(os.getloadavg()[0], 2)}
     report["total_seconds"] = round(time.perf_counter() - began, 1)

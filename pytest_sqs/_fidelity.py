@@ -34,9 +34,8 @@ def render() -> str:
         lines.append(f"| {operation} | yes | {doc.replace('|', '/')} |")
     lines += [
         "",
-        "FIFO queues are simulated as described in [fifo.md](fifo.md). Dead-letter moves under",
-        "a `RedrivePolicy` are simulated for both queue types; `RedriveAllowPolicy` is",
-        "validated and stored but not yet enforced.",
+        "FIFO queues are simulated as described in [fifo.md](fifo.md), dead-letter queues and",
+        "message move tasks as described in [dead-letters.md](dead-letters.md).",
         "",
     ]
     return "\n".join(lines)

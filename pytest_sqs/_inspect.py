@@ -15,6 +15,7 @@ from ._core.actions.dead_letters import dead_letter_sources
 from ._core.actions.queues import render_attributes
 from ._core.fifo import FifoQueue
 from ._core.message import Event, JournalEntry, Message, MessageState
+from ._core.move_tasks import settle_tasks
 from ._core.queue import Queue
 from ._core.simulator import SQSSimulator, region_of_url, split_queue_url
 
@@ -125,16 +126,22 @@ class QueueView:
         return cls(simulator, queue.account_id, queue.region, queue.name)
 
     def _queue(self) -> Queue:
+        """The queue, with every timer due by now applied (what the next call would see)."""
         __tracebackhide__ = True
-        queue = self._simulator.find_queue(self.account_id, self.region, self.name)
-        if queue is None:
-            existing = sorted(q.url for q in self._simulator.queues()) or ["(none)"]
-            raise LookupError(
-                f"no queue named {self.name!r} in account {self.account_id}, region "
-                f"{self.region}. Queues that exist: {', '.join(existing)}"
-            )
-        queue.settle(self._simulator.clock.now())
-        return queue
+        simulator = self._simulator
+        with simulator.lock:
+            now = simulator.clock.now()
+            if simulator.running_tasks:
+                settle_tasks(simulator, now)
+            queue = simulator.find_queue(self.account_id, self.region, self.name)
+            if queue is None:
+                existing = sorted(q.url for q in simulator.queues()) or ["(none)"]
+                raise LookupError(
+                    f"no queue named {self.name!r} in account {self.account_id}, region "
+                    f"{self.region}. Queues that exist: {', '.join(existing)}"
+                )
+            queue.settle(now)
+            return queue
 
     def __repr__(self) -> str:
         return f"<QueueView {self.url}>"

@@ -82,6 +82,11 @@ def _exercise(client: Any) -> None:
             {"Id": "bad", "MessageBody": "three", "DelaySeconds": 901},
         ],
     )
+    handle = client.start_message_move_task(SourceArn=arn, MaxNumberOfMessagesPerSecond=1)[
+        "TaskHandle"
+    ]
+    client.list_message_move_tasks(SourceArn=arn, MaxResults=10)
+    client.cancel_message_move_task(TaskHandle=handle)
     received = client.receive_message(
         QueueUrl=url,
         MaxNumberOfMessages=10,

@@ -443,3 +443,39 @@ TAG_VALUE_CHARACTERS = _spec(
     "Tag values may only contain unicode letters, digits, whitespace, or one of these symbols: "
     "_ . : / = + - @",
 )
+
+# Message move tasks (§6.4)
+ARN_FORMAT = _spec(
+    INVALID_PARAMETER_VALUE,
+    "You must use this format to specify the {param}: "
+    "arn:<partition>:<service>:<region>:<account-id>:<resource-id>",
+)
+RESOURCE_MISSING = _spec(
+    RESOURCE_NOT_FOUND,
+    "The resource that you specified for the {param} parameter doesn't exist.",
+)  # AWS-rec, HTTP 404
+NOT_A_DEAD_LETTER_QUEUE = _spec(
+    INVALID_PARAMETER_VALUE, "Source queue must be configured as a Dead Letter Queue."
+)  # AWS-rec
+TASK_ALREADY_RUNNING = _spec(
+    INVALID_PARAMETER_VALUE,
+    "There is already a task running. Only one active task is allowed for a source queue arn "
+    "at a given time.",
+)  # AWS-rec
+MOVE_RATE_RANGE = _spec(
+    INVALID_PARAMETER_VALUE,
+    "Value for parameter MaxNumberOfMessagesPerSecond is invalid. Reason: You must enter a "
+    "number that's between 1 and 500.",
+)
+MOVE_TASKS_MAX_RESULTS = _spec(
+    INVALID_PARAMETER_VALUE,
+    "Value for parameter MaxResults is invalid. Reason: You must enter a number that's "
+    "between 1 and 10.",
+)
+BAD_TASK_HANDLE = _spec(INVALID_PARAMETER_VALUE, "Value for parameter TaskHandle is invalid.")
+TASK_NOT_FOUND = _spec(RESOURCE_NOT_FOUND, "Task does not exist.")  # AWS-rec, HTTP 404
+TASK_NOT_RUNNING = _spec(INVALID_PARAMETER_VALUE, "Only active tasks can be cancelled.")
+MOVE_TYPE_MISMATCH = _spec(
+    INVALID_PARAMETER_VALUE,
+    "The source queue and the destination queue must be of the same queue type.",
+)  # unconfirmed text; AWS documents that they must match

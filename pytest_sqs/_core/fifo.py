@@ -137,6 +137,13 @@ class FifoQueue(Queue):
                     break
         return taken
 
+    def peek_visible(self) -> Message | None:
+        for group_id in self._available:
+            head = self._head(group_id)
+            if head is not None and head.state is MessageState.VISIBLE:
+                return head
+        return None
+
     def _reset_ready(self) -> None:
         self._groups = {}
         self._available = OrderedDict()

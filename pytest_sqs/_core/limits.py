@@ -46,3 +46,5 @@ MAX_RETIRED_JOURNALS = 100_000  # journals kept per queue for deleted/expired me
 DEDUPLICATION_WINDOW_S = 300  # FIFO: a deduplication id blocks repeats for 5 minutes
 RECEIVE_ATTEMPT_WINDOW_S = 300  # FIFO: a ReceiveRequestAttemptId can be retried for 5 minutes
 MAX_INFLIGHT_FIFO = 120_000  # receives return fewer messages, no error (§1.4)
+MAX_MOVE_RATE = 500  # StartMessageMoveTask MaxNumberOfMessagesPerSecond
+MAX_MOVE_TASKS_RESULTS = 10  # ListMessageMoveTasks MaxResults (default 1)

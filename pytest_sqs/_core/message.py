@@ -116,6 +116,8 @@ class Event(enum.Enum):
     EXPIRED = "expired"
     PURGED = "purged"
     MOVED_TO_DEAD_LETTER_QUEUE = "moved to dead-letter queue"
+    REDRIVEN = "redriven"  # left a dead-letter queue in a message move task
+    REDRIVEN_FROM = "redriven from"  # arrived by a message move task, as a new message
     DUPLICATE_IGNORED = "duplicate ignored"
     QUEUE_DELETED = "queue deleted"
 
@@ -130,6 +132,8 @@ _DETAILS = {
     Event.RECEIVE_RETRIED: "same messages and handles again, visibility {} s",
     Event.VISIBILITY_CHANGED: "visibility {} s",
     Event.MOVED_TO_DEAD_LETTER_QUEUE: "{}",
+    Event.REDRIVEN: "to {} as message {}",
+    Event.REDRIVEN_FROM: "{}, where it was message {}",
     Event.DUPLICATE_IGNORED: "a send with the same deduplication id was accepted, not enqueued",
 }
 

@@ -201,6 +201,10 @@ class Queue:
             message.visible_at = now
             self._show(message, front=False)
 
+    def peek_visible(self) -> Message | None:
+        """The message the next receive would return first, left in place."""
+        return next(iter(self._ready.values()), None)
+
     def take_visible(self, count: int) -> list[Message]:
         """Remove up to ``count`` messages from the front of the ready order.
 
@@ -274,12 +278,21 @@ class Queue:
         self._retire(message)
         self._gone(message)
 
-    def dead_letter(self, message: Message, now: float, target_arn: str) -> None:
-        """Retire a message just taken from the ready order: it moves to a dead-letter queue."""
+    def dead_letter(
+        self,
+        message: Message,
+        now: float,
+        target_arn: str,
+        *,
+        event: Event = Event.MOVED_TO_DEAD_LETTER_QUEUE,
+        detail: tuple[str, ...] = (),
+    ) -> None:
+        """Retire a detached message that moves to another queue (a dead-letter queue, or
+        back out of one in a move task)."""
         message.live = False
         message.token = -1
         del self.messages[message.message_id]
-        message.history.append((now, Event.MOVED_TO_DEAD_LETTER_QUEUE, target_arn))
+        message.history.append((now, event, target_arn, *detail))
         self._retire(message)
         self._gone(message)
 

@@ -66,18 +66,41 @@ def parse_redrive_policy(raw: str) -> RedrivePolicy:
     return RedrivePolicy(target, int(count))
 
 
-def check_target(
-    raw: str, source_fifo: bool, target_fifo: Callable[[str], bool | None]
-) -> RedrivePolicy:
-    """A RedrivePolicy whose target exists and is of the source's type.
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a RedrivePolicy check needs to know of its dead-letter queue."""
 
-    ``target_fifo(arn)`` says whether the queue with that ARN is FIFO, or ``None`` if
-    there is no such queue.
-    """
+    fifo: bool
+    redrive_allow_policy: str | None
+
+
+def allows_source(redrive_allow_policy: str | None, source_arn: str) -> bool:
+    """Whether a dead-letter queue's RedriveAllowPolicy lets ``source_arn`` use it (§6.2;
+    absent means allowAll)."""
+    if redrive_allow_policy is None:
+        return True
+    policy = json.loads(redrive_allow_policy)  # validated when it was set
+    permission = policy["redrivePermission"]
+    if permission == "byQueue":
+        return source_arn in policy.get("sourceQueueArns", [])
+    return bool(permission == "allowAll")
+
+
+def check_target(
+    raw: str, source_arn: str, source_fifo: bool, target: Callable[[str], Target | None]
+) -> RedrivePolicy:
+    """A RedrivePolicy whose dead-letter queue exists, is of the source's type and lets
+    the source use it.  ``target(arn)`` describes the queue with that ARN, if any."""
     policy = parse_redrive_policy(raw)
-    fifo = target_fifo(policy.target_arn)
-    if fifo is None:
+    found = target(policy.target_arn)
+    if found is None:
         raise _invalid(raw, "Dead letter target does not exist.")
-    if fifo != source_fifo:
+    if found.fifo != source_fifo:
         raise _invalid(raw, "Dead-letter queue must be same type of queue as the source..")
+    if not allows_source(found.redrive_allow_policy, source_arn):
+        # Unconfirmed text: no recording of this refusal was found.
+        raise _invalid(
+            raw,
+            "The dead-letter queue's RedriveAllowPolicy does not allow this queue as a source.",
+        )
     return policy

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from . import actions, errors
 from .clock import Clock, WallClock
 from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
+from .move_tasks import MoveTask, settle_tasks
 from .queue import Queue
 
 T = TypeVar("T")
@@ -126,6 +127,8 @@ class SQSSimulator:
         self._regions: dict[tuple[str, str], Region] = {}
         self._actions = actions.load()
         self._uids = 0
+        self.move_tasks: dict[str, list[MoveTask]] = {}  # by source ARN, oldest first
+        self.running_tasks: list[MoveTask] = []
 
     # -- the one entry point -------------------------------------------------
 
@@ -158,6 +161,8 @@ class SQSSimulator:
                 trace_header=trace_header,
             )
             try:
+                if self.running_tasks:
+                    settle_tasks(self, call.now)
                 return fn(self, call, params)
             except (SQSError, UnsupportedBySimulator):
                 raise

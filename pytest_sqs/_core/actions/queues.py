@@ -13,7 +13,7 @@ from ..attributes import QueueSettings
 from ..errors import SQSError
 from ..fifo import FifoQueue
 from ..queue import Queue
-from ..redrive import check_target
+from ..redrive import Target, check_target
 from ..simulator import queue_arn, queue_url
 from . import Result, action
 from .tags import validate_tags
@@ -56,7 +56,7 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
     if not fifo and not validation.QUEUE_NAME.fullmatch(name):
         raise SQSError(errors.BAD_QUEUE_NAME)
     parsed = attributes.parse(requested, fifo)
-    _check_redrive_target(sim, parsed, fifo)
+    _check_redrive_target(sim, parsed, queue_arn(call.region, call.account_id, name), fifo)
     region = sim.region_state(call.account_id, call.region)
 
     existing = region.queues.get(name)
@@ -90,15 +90,19 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
     return {"QueueUrl": queue.url}
 
 
-def _check_redrive_target(sim: SQSSimulator, parsed: Mapping[str, Any], fifo: bool) -> None:
+def _check_redrive_target(
+    sim: SQSSimulator, parsed: Mapping[str, Any], source_arn: str, fifo: bool
+) -> None:
     raw = parsed.get("redrive_policy")
     if raw is not None:
 
-        def target_fifo(arn: str) -> bool | None:
-            target = sim.queue_by_arn(arn)
-            return None if target is None else target.settings.fifo
+        def target(arn: str) -> Target | None:
+            queue = sim.queue_by_arn(arn)
+            if queue is None:
+                return None
+            return Target(queue.settings.fifo, queue.settings.redrive_allow_policy)
 
-        check_target(raw, fifo, target_fifo)
+        check_target(raw, source_arn, fifo, target)
 
 
 @action("GetQueueUrl")
@@ -172,6 +176,10 @@ def delete_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
     region = sim.region_state(queue.account_id, queue.region)
     del region.queues[queue.name]
     region.deleted_at[queue.name] = call.now
+    # Its move tasks die with it (§3.4).
+    for task in sim.move_tasks.pop(queue.arn, []):
+        if task in sim.running_tasks:
+            sim.running_tasks.remove(task)
     return {}
 
 
@@ -219,7 +227,7 @@ def set_queue_attributes(sim: SQSSimulator, call: Call, params: Mapping[str, Any
     if not requested:
         raise SQSError(errors.MISSING, param="Attribute.Name")
     parsed = attributes.parse(requested, queue.settings.fifo)
-    _check_redrive_target(sim, parsed, queue.settings.fifo)
+    _check_redrive_target(sim, parsed, queue.arn, queue.settings.fifo)
     queue.settings = attributes.apply(queue.settings, parsed)
     queue.last_modified_at = call.now
     return {}
