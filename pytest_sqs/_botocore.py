@@ -60,7 +60,9 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
             trace_header=headers.get("X-Amzn-Trace-Id"),
         )
     except SQSError as error:
+        mock.record(model.name, api_params, None, error.kind.code)
         return _error(model, error, request_id, simulator.clock.now(), params.get("url"))
+    mock.record(model.name, api_params, result, None)
     result["ResponseMetadata"] = {
         "RequestId": request_id,
         "HTTPStatusCode": 200,

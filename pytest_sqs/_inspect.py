@@ -7,6 +7,7 @@ already due, as the next API call would.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -65,6 +66,26 @@ class MessageSnapshot:
 
 
 @dataclass(frozen=True, slots=True)
+class APICall:
+    """One SQS call the code under test made, as the simulator saw it.
+
+    ``response`` is the result (without ``ResponseMetadata``) or ``None`` if the call
+    failed, in which case ``error`` is the AWS error code.
+    """
+
+    action: str
+    params: dict[str, Any]
+    at: datetime
+    response: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def queue_url(self) -> str | None:
+        url = self.params.get("QueueUrl")
+        return url if isinstance(url, str) else None
+
+
+@dataclass(frozen=True, slots=True)
 class DeduplicationEntry:
     """A FIFO deduplication id still in its 5-minute window: a send with the same id (in
     the same group, if the queue deduplicates by group) is accepted but not enqueued."""
@@ -91,6 +112,23 @@ class HistoryEntry:
 
 def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def next_event_at(simulator: SQSSimulator) -> float | None:
+    """When the next timer of any queue or running move task is due (epoch seconds)."""
+    times = [t for q in simulator.queues() if (t := q.next_event_at()) is not None]
+    times += [t for task in simulator.running_tasks if (t := task.next_step_at()) is not None]
+    return min(times) if times else None
+
+
+def _line(message: MessageSnapshot) -> str:
+    extra = [f"id {message.message_id}", f"received {message.receive_count}x"]
+    if message.visible_at is not None:
+        extra.append(f"visible at {message.visible_at.isoformat(timespec='milliseconds')}")
+    if message.message_group_id is not None:
+        extra.append(f"group {message.message_group_id}")
+    body = message.body if len(message.body) <= 60 else message.body[:57] + "..."
+    return f"      {body!r} ({', '.join(extra)})"
 
 
 class QueueView:
@@ -257,6 +295,75 @@ class QueueView:
             for r in sorted(records, key=lambda r: r.expires_at)
         )
 
+    # -- assertions ------------------------------------------------------------------
+
+    def describe(self) -> str:
+        """The queue's messages by state, as failure messages show them."""
+        lines = [f"  {self.name} ({self.url})"]
+        for label, messages in (
+            ("visible", self.visible),
+            ("in flight", self.in_flight),
+            ("delayed", self.delayed),
+        ):
+            lines.append(f"    {label} ({len(messages)}):")
+            lines.extend(_line(m) for m in messages)
+        return "\n".join(lines)
+
+    def assert_empty(self) -> None:
+        """Assert the queue holds no message in any state."""
+        __tracebackhide__ = True
+        count = len(self.messages)
+        if count:
+            raise AssertionError(
+                f"expected queue {self.name!r} to be empty, but it holds {count} "
+                f"message(s):\n{self.describe()}"
+            )
+
+    def assert_contains(
+        self,
+        body: str | None = None,
+        *,
+        predicate: Callable[[MessageSnapshot], object] | None = None,
+        state: str | None = None,
+        count: int | None = None,
+    ) -> list[MessageSnapshot]:
+        """Assert the queue holds a message with this body (and/or matching ``predicate``).
+
+        Args:
+            body: the exact body wanted.
+            predicate: a test on each MessageSnapshot.
+            state: only count messages in this state: "visible", "in_flight", "delayed".
+            count: how many must match exactly (default: at least one).
+
+        Returns the matching snapshots.
+        """
+        __tracebackhide__ = True
+        if body is None and predicate is None:
+            raise TypeError("assert_contains needs a body or a predicate")
+        matching = [
+            m
+            for m in self.messages
+            if (body is None or m.body == body)
+            and (predicate is None or predicate(m))
+            and (state is None or m.state == state)
+        ]
+        if (count is None and matching) or len(matching) == count:
+            return matching
+        wanted = " and ".join(
+            part
+            for part in (
+                f"body {body!r}" if body is not None else "",
+                "matching the predicate" if predicate is not None else "",
+                f"in state {state!r}" if state is not None else "",
+            )
+            if part
+        )
+        how_many = "at least one message" if count is None else f"exactly {count} message(s)"
+        raise AssertionError(
+            f"expected queue {self.name!r} to contain {how_many} with {wanted}, but "
+            f"{len(matching)} match(es). The queue holds:\n{self.describe()}"
+        )
+
     def bodies(self) -> list[str]:
         """The bodies of every message in the queue (visible ones first, in order)."""
         return [m.body for m in self.visible] + [
@@ -277,4 +384,4 @@ class QueueView:
         return [HistoryEntry.of(entry) for entry in journal]
 
 
-__all__ = ["DeduplicationEntry", "Event", "HistoryEntry", "MessageSnapshot", "QueueView"]
+__all__ = ["APICall", "DeduplicationEntry", "Event", "HistoryEntry", "MessageSnapshot", "QueueView"]

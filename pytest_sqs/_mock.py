@@ -12,21 +12,34 @@ from typing import Any, TypeVar, overload
 
 from . import _active, _botocore
 from ._core import controls
-from ._core.clock import Clock, ManualClock, WallClock
-from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SQSSimulator
-from ._inspect import QueueView
+from ._core.clock import Clock, ManualClock, WallClock, to_seconds
+from ._core.simulator import (
+    DEFAULT_ACCOUNT_ID,
+    DEFAULT_REGION,
+    LONG_POLL_POLICIES,
+    SQSSimulator,
+    split_queue_url,
+)
+from ._inspect import APICall, QueueView, _utc, next_event_at
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _make_clock(clock: str | Clock) -> Clock:
+CLOCKS = ("wall", "manual", "freezegun")
+
+
+def _make_clock(clock: str | Clock, start: float | datetime | None) -> Clock:
     if isinstance(clock, Clock):
         return clock
     if clock == "wall":
+        if start is not None:
+            raise ValueError("start= needs clock='manual' or clock='freezegun'")
         return WallClock()
     if clock == "manual":
-        return ManualClock()
-    raise ValueError(f"clock must be 'wall', 'manual' or a Clock, not {clock!r}")
+        return ManualClock(start)
+    from ._freezegun import FreezegunClock  # freezegun only where we interoperate with it
+
+    return FreezegunClock(start)
 
 
 class MockSQS:
@@ -39,9 +52,12 @@ class MockSQS:
         region: default region (used when a client has none configured), e.g. "us-east-1".
         account_id: the caller's 12-digit account id.
         clock: "wall" (real time plus :meth:`advance`, moved by freezegun/time-machine),
-            "manual" (stands still until advanced) or a :class:`Clock`.
+            "manual" (stands still until advanced), "freezegun" (the process clock is
+            frozen and moves with :meth:`advance`) or a :class:`Clock`.
+        start: where a "manual" or "freezegun" clock starts (epoch seconds or datetime;
+            naive datetimes are UTC); default: now.
         seed: seed of the simulator's RNG (message ids, receipt handles) for replay.
-        long_poll: "fast-forward" (default) or "off"; see the docs on time.
+        long_poll: "fast-forward" (default), "real" or "off"; see the docs on time.
     """
 
     def __init__(
@@ -50,14 +66,24 @@ class MockSQS:
         region: str = DEFAULT_REGION,
         account_id: str = DEFAULT_ACCOUNT_ID,
         clock: str | Clock = "wall",
+        start: float | datetime | None = None,
         seed: int | None = None,
         long_poll: str = "fast-forward",
     ) -> None:
+        # Refuse bad options here, where the user wrote them, not at start.
+        if not isinstance(clock, Clock) and clock not in CLOCKS:
+            raise ValueError(f"clock must be one of {CLOCKS} or a Clock, not {clock!r}")
+        if long_poll not in LONG_POLL_POLICIES:
+            raise ValueError(f"long_poll must be one of {LONG_POLL_POLICIES}, not {long_poll!r}")
+        if start is not None and clock == "wall":
+            raise ValueError("start= needs clock='manual' or clock='freezegun'")
         self.region = region
         self.account_id = account_id
         self._clock_option = clock
+        self.start_time = start
         self.seed = seed
         self.long_poll = long_poll
+        self.calls: list[APICall] = []
         self._simulator: SQSSimulator | None = None
 
     # -- lifecycle ------------------------------------------------------------
@@ -69,10 +95,11 @@ class MockSQS:
         self._simulator = SQSSimulator(
             account_id=self.account_id,
             region=self.region,
-            clock=_make_clock(self._clock_option),
+            clock=_make_clock(self._clock_option, self.start_time),
             seed=self.seed,
             long_poll=self.long_poll,
         )
+        self.calls = []
         _botocore.register_builtin()
         _active.push(self)
         return self
@@ -82,6 +109,7 @@ class MockSQS:
         if self._simulator is None:
             raise RuntimeError("this mock_sqs is not started")
         _active.remove(self)
+        self._simulator.clock.close()
         self._simulator = None
 
     def __enter__(self) -> MockSQS:
@@ -125,6 +153,7 @@ class MockSQS:
             region=self.region,
             account_id=self.account_id,
             clock=self._clock_option,
+            start=self.start_time,
             seed=self.seed,
             long_poll=self.long_poll,
         )
@@ -156,6 +185,42 @@ class MockSQS:
         """The simulator's clock."""
         return self.simulator.clock
 
+    def record(
+        self,
+        action: str,
+        params: dict[str, Any],
+        response: dict[str, Any] | None,
+        error: str | None,
+    ) -> None:
+        """Note one API call (the interceptor calls this)."""
+        self.calls.append(
+            APICall(
+                action=action,
+                params=dict(params),
+                at=_utc(self.simulator.clock.now()),
+                response=None if response is None else dict(response),
+                error=error,
+            )
+        )
+
+    def calls_to(self, action: str | None = None, *, queue: str | None = None) -> list[APICall]:
+        """The API calls made so far, optionally only one action's and/or one queue's.
+
+        Args:
+            action: e.g. "SendMessage".
+            queue: a queue name or URL (matched against the call's QueueUrl).
+        """
+        name = None if queue is None else split_queue_url(queue)[1]
+        return [
+            call
+            for call in self.calls
+            if (action is None or call.action == action)
+            and (
+                name is None
+                or (call.queue_url is not None and split_queue_url(call.queue_url)[1] == name)
+            )
+        ]
+
     def advance(self, delta: float | timedelta) -> None:
         """Move simulated time forward by ``delta`` seconds (or a ``timedelta``)."""
         with self.simulator.lock:
@@ -165,6 +230,76 @@ class MockSQS:
         """Move simulated time forward to ``when`` (epoch seconds or ``datetime``)."""
         with self.simulator.lock:
             self.simulator.clock.move_to(when)
+
+    def next_event_at(self) -> datetime | None:
+        """When something next changes by itself: a delay or a visibility timeout ends, a
+        message expires, a message move task takes a step; ``None`` if nothing will."""
+        with self.simulator.lock:
+            at = next_event_at(self.simulator)
+        return None if at is None else _utc(at)
+
+    def advance_until(
+        self,
+        condition: Callable[[], object] | str = "next event",
+        *,
+        within: float | timedelta = 14 * 24 * 3600,
+    ) -> datetime:
+        """Jump from event to event until ``condition()`` is true, or to the next event.
+
+        Args:
+            condition: a callable checked after each jump, or ``"next event"`` to make one
+                jump to the next moment something changes.
+            within: how far (seconds or timedelta) to look before giving up; default
+                14 days, the longest a message can live.
+
+        Returns the simulated time reached.  Raises ``AssertionError`` when nothing more
+        happens, or the limit is reached, before the condition holds.
+        """
+        __tracebackhide__ = True
+        limit = self.simulator.clock.now() + to_seconds(within)
+        while True:
+            if condition != "next event" and callable(condition) and condition():
+                return _utc(self.simulator.clock.now())
+            with self.simulator.lock:
+                at = next_event_at(self.simulator)
+                if at is None or at > limit:
+                    break
+                now = self.simulator.clock.now()
+                if at > now:
+                    self.simulator.clock.advance(at - now)
+            if condition == "next event":
+                return _utc(self.simulator.clock.now())
+        if condition == "next event":
+            raise AssertionError("advance_until: nothing is due to happen in any queue")
+        raise AssertionError(
+            "advance_until: the condition never became true; nothing more happens in any "
+            f"queue within {to_seconds(within):g} s. Queues now:\n" + self.describe()
+        )
+
+    def describe(self) -> str:
+        """Every queue and its messages by state, as the failure messages show them."""
+        views = sorted(self.queues(), key=lambda view: view.url)
+        return "\n".join(view.describe() for view in views) or "  (no queues)"
+
+    def assert_redelivered(self, queue: str, message_id: str, *, times: int = 1) -> None:
+        """Assert that a message was received ``times`` more times than once, i.e. that it
+        came back after a visibility timeout (or a ChangeMessageVisibility to 0) that often.
+        """
+        __tracebackhide__ = True
+        view = self.queue(queue)
+        receives = [e for e in view.history(message_id) if e.event == "received"]
+        redeliveries = max(len(receives) - 1, 0)
+        if redeliveries != times:
+            timeline = "\n".join(
+                f"    {e.at.isoformat(timespec='milliseconds')}  {e.event}"
+                + (f" ({e.detail})" if e.detail else "")
+                for e in view.history(message_id)
+            )
+            raise AssertionError(
+                f"expected message {message_id} in queue {view.name!r} to be redelivered "
+                f"{times} time(s), but it was redelivered {redeliveries} time(s) "
+                f"({len(receives)} receive(s)). Its history:\n{timeline}"
+            )
 
     def queue(
         self, name_or_url: str, *, region: str | None = None, account_id: str | None = None
@@ -224,6 +359,7 @@ def mock_sqs(
     region: str = ...,
     account_id: str = ...,
     clock: str | Clock = ...,
+    start: float | datetime | None = ...,
     seed: int | None = ...,
     long_poll: str = ...,
 ) -> MockSQS: ...

@@ -47,6 +47,9 @@ class Clock(ABC):
             raise ValueError(f"cannot move the clock backwards from {current:.3f} to {target:.3f}")
         self.advance(target - current)
 
+    def close(self) -> None:  # noqa: B027 - optional hook, most clocks hold nothing
+        """Release what the clock holds when its mock stops (nothing, by default)."""
+
 
 class WallClock(Clock):
     """Real time plus the time travelled by :meth:`advance`.

@@ -57,6 +57,12 @@ class MoveTask:
         )
         return base64.b64encode(raw.encode()).decode()
 
+    def next_step_at(self) -> float | None:
+        """When a running task moves its next message (``None``: all at once, now)."""
+        if self.rate is None:
+            return None
+        return self.started_at + (self.moved + 1) / self.rate
+
     def render(self) -> dict[str, Any]:
         """The task as ListMessageMoveTasks reports it (optional keys only when set)."""
         result: dict[str, Any] = {}

@@ -153,6 +153,18 @@ class Queue:
         pending = [t for t in times if t is not None]
         return min(pending) if pending else None
 
+    def next_event_at(self) -> float | None:
+        """When the next timer of any kind is due: a delay or visibility timeout ending,
+        or the oldest message expiring."""
+        times = [self.next_change_at()]
+        by_age = self._by_age
+        while by_age and not by_age[0][2].live:
+            heapq.heappop(by_age)
+        if by_age:
+            times.append(by_age[0][0] + self.settings.message_retention_period)
+        pending = [t for t in times if t is not None]
+        return min(pending) if pending else None
+
     @staticmethod
     def _valid_top(heap: _Heap) -> float | None:
         while heap:

@@ -1,0 +1,42 @@
+"""``clock="freezegun"``: simulated time that is also the process's time (design §4).
+
+Advancing the simulator moves freezegun's frozen clock, so application code that reads
+``time.time()`` or ``datetime.now()`` sees the same moment as the queues.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from freezegun import freeze_time
+
+from ._core.clock import Clock, to_epoch, to_seconds
+
+
+class FreezegunClock(Clock):
+    """Freezes the process clock at ``start`` (default: now) until the mock stops.
+
+    Args:
+        start: epoch seconds or ``datetime`` to freeze at; default: the current time.
+    """
+
+    def __init__(self, start: float | datetime | None = None) -> None:
+        when = (
+            datetime.now(timezone.utc)
+            if start is None
+            else datetime.fromtimestamp(to_epoch(start), tz=timezone.utc)
+        )
+        self._freezer: Any = freeze_time(when)
+        self._frozen: Any = self._freezer.start()
+
+    def now(self) -> float:
+        import time
+
+        return time.time()
+
+    def advance(self, delta: float | timedelta) -> None:
+        self._frozen.tick(timedelta(seconds=to_seconds(delta)))
+
+    def close(self) -> None:
+        self._freezer.stop()
