@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
-import re
 import unittest
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
