@@ -30,6 +30,7 @@ FAKE_ENV: dict[str, str | None] = {
 _REGION_VARIABLES = ("AWS_DEFAULT_REGION", "AWS_REGION")
 
 _stack: list[MockSQS] = []
+_blocking: list[bool] = [False]  # the plugin's sqs_block_unmocked
 _saved_env: dict[str, str | None] = {}
 _saved_session: list[Any] = []  # boto3's default session before the first mock
 _shared_session: list[Any] = []  # the default session while mocks are active
@@ -38,6 +39,15 @@ _shared_session: list[Any] = []  # the default session while mocks are active
 def current() -> MockSQS | None:
     """The innermost active mock, which serves every SQS call; ``None`` if none."""
     return _stack[-1] if _stack else None
+
+
+def block_unmocked(on: bool) -> None:
+    """Refuse SQS requests made while no mock is active (the pytest plugin turns it on)."""
+    _blocking[0] = on
+
+
+def blocking_unmocked() -> bool:
+    return _blocking[0]
 
 
 def push(mock: MockSQS) -> None:
@@ -84,7 +94,8 @@ def _switch_on() -> None:
 
 
 def _switch_off() -> None:
-    _botocore.remove_send_guard()
+    if not _blocking[0]:
+        _botocore.remove_send_guard()
     boto3: Any = sys.modules.get("boto3")
     if boto3 is not None and _saved_session:
         boto3.DEFAULT_SESSION = _saved_session.pop()

@@ -28,6 +28,14 @@ _TRACED_OPERATIONS = frozenset({"SendMessage", "SendMessageBatch"})  # AWSTraceH
 _parsers = ResponseParserFactory()
 
 
+UNMOCKED_MESSAGE = (
+    "An SQS request to {url} was made outside any mock; pytest-sqs stopped it so that no "
+    "test reaches AWS. Use the `sqs` fixture, mark the test with @pytest.mark.sqs, or wrap "
+    "the code in `with pytest_sqs.mock_sqs():`. To let tests reach a real SQS endpoint, set "
+    "`sqs_block_unmocked = false` in your pytest configuration."
+)
+
+
 class UnmockedRequestError(RuntimeError):
     """An SQS request was about to leave the process while pytest-sqs was active."""
 
@@ -105,13 +113,16 @@ def install_send_guard() -> None:
         return
 
     def guarded_send(endpoint: Any, request: Any) -> Any:
-        if getattr(endpoint, "_endpoint_prefix", None) == "sqs" and _active.current():
-            raise UnmockedRequestError(
-                f"pytest-sqs is active but an SQS request to {request.url} was about to "
-                "leave the process; nothing was sent. The client was made from a botocore "
-                "session created before pytest_sqs was imported: route it to the simulator "
-                "with pytest_sqs.patch_client(client)."
-            )
+        if getattr(endpoint, "_endpoint_prefix", None) == "sqs":
+            if _active.current() is not None:
+                raise UnmockedRequestError(
+                    f"pytest-sqs is active but an SQS request to {request.url} was about to "
+                    "leave the process; nothing was sent. The client was made from a botocore "
+                    "session created before pytest_sqs was imported: route it to the "
+                    "simulator with pytest_sqs.patch_client(client)."
+                )
+            if _active.blocking_unmocked():
+                raise UnmockedRequestError(UNMOCKED_MESSAGE.format(url=request.url))
         return original(endpoint, request)
 
     guarded_send.pytest_sqs_original = original  # type: ignore[attr-defined]

@@ -174,6 +174,11 @@ class MockSQS:
     # -- the handle -----------------------------------------------------------
 
     @property
+    def running(self) -> bool:
+        """Whether the mock is started."""
+        return self._simulator is not None
+
+    @property
     def simulator(self) -> SQSSimulator:
         """The running simulator (only while started)."""
         if self._simulator is None:

@@ -1,17 +1,206 @@
-"""The pytest plugin (entry point ``sqs``): importing it early registers the interceptor
-before any test module makes a client; the ``sqs`` fixture gives a fresh mock per test."""
+"""The pytest plugin (entry point ``sqs``): fixtures, the ``sqs`` marker, ini options, the
+block on unmocked SQS calls, a report header and, for failing tests, the queues' state.
+
+Importing it (pytest does, before conftest and test modules) also registers the
+interceptor with botocore, so every client made afterwards can be served.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import re
+from collections.abc import Callable, Generator, Iterator
+from typing import Any
 
 import pytest
 
-from ._mock import MockSQS
+from . import _active, _botocore
+from ._core.simulator import LONG_POLL_POLICIES
+from ._inspect import QueueView
+from ._mock import CLOCKS, MockSQS
+
+_MOCK_KEY = pytest.StashKey[MockSQS]()
+_MARKER_KEYWORDS = ("region", "account_id", "clock", "start", "seed", "long_poll")
+
+INI_OPTIONS: dict[str, tuple[str, str]] = {
+    # name: (help, default)
+    "sqs_region": ("Default region of the sqs fixture and marker.", "us-east-1"),
+    "sqs_account_id": ("Account id of the sqs fixture and marker.", "123456789012"),
+    "sqs_clock": (f"Clock of the sqs fixture and marker: one of {CLOCKS}.", "wall"),
+    "sqs_long_poll": (f"Long-poll policy: one of {LONG_POLL_POLICIES}.", "fast-forward"),
+    "sqs_block_unmocked": (
+        "Refuse any SQS request made outside a mock (true/false), so no test reaches AWS.",
+        "true",
+    ),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    for name, (help_text, default) in INI_OPTIONS.items():
+        parser.addini(name, help_text, default=default)
+
+
+def _ini(config: pytest.Config, name: str) -> str:
+    return str(config.getini(name)).strip()
+
+
+def _blocking(config: pytest.Config) -> bool:
+    value = _ini(config, "sqs_block_unmocked").lower()
+    if value not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise pytest.UsageError(f"sqs_block_unmocked must be true or false, not {value!r}")
+    return value in ("true", "1", "yes", "on")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sqs(region=, account_id=, clock=, start=, seed=, long_poll=): run the test inside "
+        "mock_sqs() with these options (the sqs fixture's handle); see pytest-sqs docs.",
+    )
+    if _blocking(config):
+        _active.block_unmocked(True)
+        _botocore.install_send_guard()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    _active.block_unmocked(False)
+    if _active.current() is None:
+        _botocore.remove_send_guard()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return (
+        f"pytest-sqs: region={_ini(config, 'sqs_region')}, "
+        f"account={_ini(config, 'sqs_account_id')}, clock={_ini(config, 'sqs_clock')}, "
+        f"long_poll={_ini(config, 'sqs_long_poll')}, "
+        f"block_unmocked={'on' if _blocking(config) else 'off'}"
+    )
+
+
+def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """ini defaults, overridden by the closest ``sqs`` marker's keywords."""
+    config = request.config
+    options: dict[str, Any] = {
+        "region": _ini(config, "sqs_region"),
+        "account_id": _ini(config, "sqs_account_id"),
+        "clock": _ini(config, "sqs_clock"),
+        "long_poll": _ini(config, "sqs_long_poll"),
+    }
+    marker = request.node.get_closest_marker("sqs")
+    if marker is not None:
+        if marker.args:
+            pytest.fail(
+                f"@pytest.mark.sqs takes keywords only ({', '.join(_MARKER_KEYWORDS)}), "
+                f"not {marker.args!r}",
+                pytrace=False,
+            )
+        unknown = sorted(set(marker.kwargs) - set(_MARKER_KEYWORDS))
+        if unknown:
+            pytest.fail(
+                f"@pytest.mark.sqs got unknown keyword(s) {', '.join(unknown)}; it takes "
+                f"{', '.join(_MARKER_KEYWORDS)} (the keywords of mock_sqs)",
+                pytrace=False,
+            )
+        options.update(marker.kwargs)
+    return options
 
 
 @pytest.fixture
-def sqs() -> Iterator[MockSQS]:
-    """Amazon SQS simulated for this test; the handle to advance time and inspect queues."""
-    with MockSQS() as mock:
+def sqs(request: pytest.FixtureRequest) -> Iterator[MockSQS]:
+    """Amazon SQS simulated for this test: the handle to advance time and inspect queues.
+
+    Options come from the ``sqs_*`` ini options and the closest ``@pytest.mark.sqs(...)``.
+    """
+    try:
+        mock = MockSQS(**_options(request))
+    except ValueError as error:
+        pytest.fail(f"pytest-sqs: {error}", pytrace=False)
+    with mock:
+        request.node.stash[_MOCK_KEY] = mock
         yield mock
+
+
+@pytest.fixture(autouse=True)
+def _sqs_marker(request: pytest.FixtureRequest) -> None:
+    """A test marked ``@pytest.mark.sqs`` runs inside the mock without asking for it."""
+    if request.node.get_closest_marker("sqs") is not None:
+        request.getfixturevalue("sqs")
+
+
+@pytest.fixture
+def sqs_client(sqs: MockSQS) -> Any:
+    """A boto3 SQS client (botocore's, without boto3) in the mock's region."""
+    try:
+        import boto3
+    except ImportError:  # boto3 is optional: botocore makes the same client
+        import botocore.session
+
+        return botocore.session.get_session().create_client("sqs", region_name=sqs.region)
+    return boto3.client("sqs", region_name=sqs.region)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+@pytest.fixture
+def sqs_queue_factory(sqs: MockSQS, request: pytest.FixtureRequest) -> Callable[..., QueueView]:
+    """Make queues for this test: ``factory(name=None, fifo=False, dlq=False,
+    max_receive_count=3, **attributes)`` returns a :class:`QueueView`.
+
+    Names default to one derived from the test's, unique within the test. ``dlq=True``
+    also makes ``<name>-dlq`` (of the same type) and points a RedrivePolicy at it after
+    ``max_receive_count`` receives; ``dlq=<QueueView>`` uses that queue instead.
+    """
+    stem = _UNSAFE.sub("-", request.node.name).strip("-")[:40] or "queue"
+    counter = itertools.count(1)
+
+    def make(
+        name: str | None = None,
+        *,
+        fifo: bool = False,
+        dlq: bool | QueueView = False,
+        max_receive_count: int = 3,
+        **attributes: str,
+    ) -> QueueView:
+        __tracebackhide__ = True
+        base = name or f"{stem}-{next(counter)}"
+        if fifo:
+            attributes = {"FifoQueue": "true", **attributes}
+            if not base.endswith(".fifo"):
+                base += ".fifo"
+        if dlq is True:
+            dead = base[: -len(".fifo")] + "-dlq.fifo" if fifo else base + "-dlq"
+            dlq = make(dead, fifo=fifo)
+        if isinstance(dlq, QueueView):
+            policy = f'{{"deadLetterTargetArn":"{dlq.arn}","maxReceiveCount":{max_receive_count}}}'
+            attributes = {"RedrivePolicy": policy, **attributes}
+        url = sqs.simulator.handle("CreateQueue", {"QueueName": base, "Attributes": attributes})[
+            "QueueUrl"
+        ]
+        return sqs.queue(url)
+
+    return make
+
+
+@pytest.fixture
+def sqs_queue(sqs_queue_factory: Callable[..., QueueView]) -> QueueView:
+    """A fresh standard queue for this test (a :class:`QueueView`; ``.url`` for clients)."""
+    return sqs_queue_factory()
+
+
+@pytest.fixture
+def sqs_fifo_queue(sqs_queue_factory: Callable[..., QueueView]) -> QueueView:
+    """A fresh FIFO queue for this test (a :class:`QueueView`; ``.url`` for clients)."""
+    return sqs_queue_factory(fifo=True)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failing test that used the mock gets a report section with every queue's state."""
+    report = yield
+    mock = item.stash.get(_MOCK_KEY, None)
+    if report.failed and mock is not None and mock.running:
+        report.sections.append(("pytest-sqs queues", mock.describe()))
+    return report

@@ -133,6 +133,6 @@ def test_mock_sqs_decorator_on_pytest_tests_and_test_cases(run: pytest.Pytester)
 def test_sqs_fixture_is_listed_with_its_summary(run: pytest.Pytester) -> None:
     result = run.runpytest("--fixtures")
     result.stdout.fnmatch_lines(
-        ["sqs -- *", "*Amazon SQS simulated for this test; the handle to advance time*"]
+        ["sqs -- *", "*Amazon SQS simulated for this test: the handle to advance time*"]
     )
     assert result.ret == 0
