@@ -93,9 +93,21 @@ def _error(model: Any, error: SQSError, request_id: str, now: float, url: Any) -
     return AWSResponse(url, status, headers, None), parsed
 
 
+def refuse_unsigned(request: Any, request_signer: Any, **_: Any) -> None:
+    """Unmocked and without credentials, botocore would fail with NoCredentialsError before
+    the send guard could explain; say why the call was stopped instead."""
+    if (
+        _active.current() is None
+        and _active.blocking_unmocked()
+        and getattr(request_signer, "_credentials", True) is None
+    ):
+        raise UnmockedRequestError(UNMOCKED_MESSAGE.format(url=request.url))
+
+
 HANDLERS: list[tuple[str, Any]] = [
     ("before-parameter-build.sqs", capture_params),
     ("before-call.sqs", answer),
+    ("before-sign.sqs", refuse_unsigned),
 ]
 
 
