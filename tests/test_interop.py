@@ -154,7 +154,9 @@ def session_made_before_import(monkeypatch: pytest.MonkeyPatch) -> botocore.sess
         for spec in botocore.handlers.BUILTIN_HANDLERS
         if not spec[1].__module__.startswith("pytest_sqs.")
     ]
-    assert len(builtins) == len(botocore.handlers.BUILTIN_HANDLERS) - 2
+    assert len(builtins) == len(botocore.handlers.BUILTIN_HANDLERS) - len(
+        pytest_sqs._botocore.HANDLERS
+    )
     with monkeypatch.context() as patch:
         patch.setattr(botocore.handlers, "BUILTIN_HANDLERS", builtins)
         return botocore.session.Session()
