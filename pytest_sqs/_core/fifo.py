@@ -110,6 +110,15 @@ class FifoQueue(Queue):
         for at, message in returning:
             self._to_ready(message, at, Event.VISIBLE_AGAIN, front=False)
 
+    # A FIFO queue's DelaySeconds is retroactive for messages still delayed (§2, doc):
+    # delayed entries are keyed by when their delay started, and the queue's current delay
+    # is added when they are compared with now.
+    def _delay_key(self, now: float, delay_s: int) -> float:
+        return now
+
+    def _delay_shift(self) -> float:
+        return float(self.settings.delay_seconds)
+
     def add(self, message: Message, now: float, delay_s: int, *, journal: bool = True) -> None:
         assert message.group_id is not None
         self._groups.setdefault(message.group_id, deque()).append(message)

@@ -24,6 +24,7 @@ def move_to_dead_letter_queue(source: Queue, target: Queue, message: Message, no
         visible_at=now,
         dead_letter_source_arn=source.arn,
         enqueued_at=now if fifo else message.enqueued_at,
+        history=list(message.history),  # the source's journal ends with the move
     )
     target.settle(now)
     if isinstance(target, FifoQueue):

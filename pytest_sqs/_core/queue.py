@@ -132,11 +132,12 @@ class Queue:
                     message.history.append((message.visible_at, event))
                 self.remove(message, expires_at, Event.EXPIRED)
         delayed = self._delayed
-        while delayed and delayed[0][0] <= now:
-            at, token, message = heapq.heappop(delayed)
+        shift = self._delay_shift()
+        while delayed and delayed[0][0] + shift <= now:
+            key, token, message = heapq.heappop(delayed)
             if message.live and message.token == token:
                 self.delayed_count -= 1
-                self._to_ready(message, at, Event.DELAY_ENDED, front=False)
+                self._to_ready(message, key + shift, Event.DELAY_ENDED, front=False)
         in_flight = self._in_flight
         if in_flight and in_flight[0][0] <= now:
             returning: list[tuple[float, Message]] = []
@@ -149,9 +150,19 @@ class Queue:
 
     def next_change_at(self) -> float | None:
         """When the next delayed or in-flight message becomes visible, if any."""
-        times = [t for t in (self._valid_top(self._delayed), self._valid_top(self._in_flight))]
-        pending = [t for t in times if t is not None]
+        delay_end = self._valid_top(self._delayed)
+        if delay_end is not None:
+            delay_end += self._delay_shift()
+        pending = [t for t in (delay_end, self._valid_top(self._in_flight)) if t is not None]
         return min(pending) if pending else None
+
+    def _delay_key(self, now: float, delay_s: int) -> float:
+        """The key of a delayed message's heap entry: when its delay ends."""
+        return now + delay_s
+
+    def _delay_shift(self) -> float:
+        """Added to delay keys when they are compared with now (0: they are end times)."""
+        return 0.0
 
     def next_event_at(self) -> float | None:
         """When the next timer of any kind is due: a delay or visibility timeout ending,
@@ -205,7 +216,7 @@ class Queue:
             token = self._bump(message)
             message.state = MessageState.DELAYED
             message.visible_at = now + delay_s
-            heapq.heappush(self._delayed, (message.visible_at, token, message))
+            heapq.heappush(self._delayed, (self._delay_key(now, delay_s), token, message))
             self.delayed_count += 1
         else:
             self._bump(message)
