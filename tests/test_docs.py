@@ -21,3 +21,15 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (root / ".ci" / "run").read_text()
     assert 'python3 -m pip install -e ".[dev]" && python3 -m pytest\n' in readme
     assert "\npython3 -m pytest\n" in ci
+
+
+def test_cookbook_snippets_are_taken_from_the_examples_that_run() -> None:
+    cookbook = (DOCS / "cookbook.md").read_text()
+    examples = "\n".join(p.read_text() for p in (DOCS / "examples").glob("test_*.py"))
+    example_lines = {line.strip() for line in examples.splitlines()}
+    blocks = cookbook.split("```python")[1:]
+    snippets = [block.split("```")[0] for block in blocks if "# before" not in block]
+    assert snippets
+    for snippet in snippets:
+        for line in snippet.strip().splitlines():
+            assert line.strip() in example_lines, line
