@@ -15,8 +15,7 @@ This is the only module of pytest-sqs that imports hypothesis (design §1).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from decimal import Decimal
-from typing import Any
+from typing import Any, TypeAlias
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -35,7 +34,7 @@ __all__ = [
     "send_message_kwargs",
 ]
 
-MessageAttributeValue = dict[str, "str | bytes"]
+MessageAttributeValue: TypeAlias = dict[str, str | bytes]
 """One user message attribute as boto3 takes it: ``DataType`` and ``StringValue`` or
 ``BinaryValue``."""
 
@@ -44,8 +43,8 @@ MessageAttributeValue = dict[str, "str | bytes"]
 # XML 1.0 characters (§1.5): #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
 _FORBIDDEN_CONTROLS = frozenset(chr(c) for c in range(0x20) if c not in (0x9, 0xA, 0xD))
 _SQS_CHARACTERS = st.characters(
+    codec="utf-8",  # no surrogates (U+D800-U+DFFF)
     min_codepoint=0x9,
-    exclude_categories=("Cs",),  # the surrogates U+D800-U+DFFF
     exclude_characters=_FORBIDDEN_CONTROLS | {"\ufffe", "\uffff"},
 )
 _NAME_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -144,7 +143,9 @@ def message_bodies(
 # -- message attributes -----------------------------------------------------------------------
 
 
-def message_attribute_names(*, max_size: int = limits.MAX_ATTRIBUTE_NAME_LENGTH) -> st.SearchStrategy[str]:
+def message_attribute_names(
+    *, max_size: int = limits.MAX_ATTRIBUTE_NAME_LENGTH
+) -> st.SearchStrategy[str]:
     """Message attribute names SQS accepts (§7.1).
 
     Args:
@@ -166,13 +167,21 @@ def _numbers() -> st.SearchStrategy[str]:
     """Number attribute values in plain decimal notation, within SQS's range (§7.1)."""
 
     def decimal_text(negative: bool, significand: int, exponent: int) -> str:
-        digits = len(str(significand))
-        # 10^-128 <= |value| < 10^126: the value lies in [10^(digits-1+e), 10^(digits+e)).
-        low = _MIN_NUMBER_EXPONENT - digits + 1
-        high = _MAX_NUMBER_EXPONENT - digits
+        digits = str(significand)
+        stripped = digits.rstrip("0")
+        exponent += len(digits) - len(stripped)  # no trailing zeros after a point
+        # 10^-128 <= |value| < 10^126: the value lies in [10^(n-1+e), 10^(n+e)).
+        low = _MIN_NUMBER_EXPONENT - len(stripped) + 1
+        high = _MAX_NUMBER_EXPONENT - len(stripped)
         exponent = max(low, min(high, exponent))
-        value = Decimal(significand).scaleb(exponent).normalize()
-        text = format(value, "f")
+        if exponent >= 0:
+            text = stripped + "0" * exponent
+        else:
+            point = len(stripped) + exponent
+            if point > 0:
+                text = stripped[:point] + "." + stripped[point:]
+            else:
+                text = "0." + "0" * -point + stripped
         return "-" + text if negative else text
 
     integers = st.integers(-(10**_MAX_NUMBER_DIGITS) + 1, 10**_MAX_NUMBER_DIGITS - 1).map(str)
@@ -188,8 +197,15 @@ def _numbers() -> st.SearchStrategy[str]:
 def _data_types(base: str, custom_types: bool) -> st.SearchStrategy[str]:
     if not custom_types:
         return st.just(base)
-    labels = st.one_of(st.sampled_from(_KNOWN_LABELS), st.text(_LABEL_CHARACTERS, min_size=1, max_size=20))
+    labels = st.one_of(
+        st.sampled_from(_KNOWN_LABELS), st.text(_LABEL_CHARACTERS, min_size=1, max_size=20)
+    )
     return st.one_of(st.just(base), labels.map(lambda label: f"{base}.{label}"))
+
+
+def _attribute_value(data_type: str, value: str | bytes) -> MessageAttributeValue:
+    field = "BinaryValue" if isinstance(value, bytes) else "StringValue"
+    return {"DataType": data_type, field: value}
 
 
 def message_attribute_values(
@@ -222,16 +238,14 @@ def message_attribute_values(
         "Number": _numbers(),
         "Binary": st.binary(min_size=1, max_size=max_size),
     }
-    choices = []
-    for base in dict.fromkeys(data_types):
-        field = "BinaryValue" if base == "Binary" else "StringValue"
-        choices.append(
-            st.builds(
-                lambda data_type, value, field=field: {"DataType": data_type, field: value},
-                _data_types(base, custom_types),
-                values[base],
-            )
+    choices = [
+        st.builds(
+            _attribute_value,
+            _data_types(base, custom_types),
+            values[base],
         )
+        for base in dict.fromkeys(data_types)
+    ]
     return st.one_of(choices)
 
 
@@ -383,10 +397,7 @@ def _message(
     if bodies is None:
         body = draw(message_bodies(max_bytes=room))
     else:
-        body = draw(
-            bodies.filter(lambda b: 0 < _utf8_size(b) <= room and _is_sqs_text(b)),
-            label="body",
-        )
+        body = draw(bodies.filter(lambda b: 0 < _utf8_size(b) <= room and _is_sqs_text(b)))
     message["MessageBody"] = body
     if attributes:
         message["MessageAttributes"] = attributes
