@@ -59,7 +59,6 @@ _KNOWN_LABELS = ("int", "float", "byte", "short", "long", "json", "uuid", "gif",
 _MAX_NUMBER_DIGITS = 38  # "up to 38 digits of precision" (§7.1)
 _MIN_NUMBER_EXPONENT = -128  # |value| >= 10^-128 (§7.1)
 _MAX_NUMBER_EXPONENT = 126  # |value| < 10^126 (§7.1)
-_WIDEST_CHARACTER_BYTES = 4  # in UTF-8: room kept for the smallest (one-character) body
 
 
 def _is_sqs_character(character: str) -> bool:
@@ -388,17 +387,15 @@ def _message(
 ) -> dict[str, Any]:
     """Body, attributes, system attributes and delay of one message of at most
     ``max_bytes`` (body plus user attributes, §1.4)."""
-    message: dict[str, Any] = {}
+    if bodies is None:
+        body = draw(message_bodies(max_bytes=max_bytes))
+    else:
+        body = draw(bodies.filter(lambda b: 0 < _utf8_size(b) <= max_bytes and _is_sqs_text(b)))
+    message: dict[str, Any] = {"MessageBody": body}
     attributes: dict[str, MessageAttributeValue] = {}
     if max_attributes:
         drawn = draw(message_attributes(max_size=max_attributes))
-        attributes = _fit_attributes(drawn, max_bytes - _WIDEST_CHARACTER_BYTES)
-    room = max_bytes - sum(_attribute_size(n, v) for n, v in attributes.items())
-    if bodies is None:
-        body = draw(message_bodies(max_bytes=room))
-    else:
-        body = draw(bodies.filter(lambda b: 0 < _utf8_size(b) <= room and _is_sqs_text(b)))
-    message["MessageBody"] = body
+        attributes = _fit_attributes(drawn, max_bytes - _utf8_size(body))
     if attributes:
         message["MessageAttributes"] = attributes
     if system_attributes and draw(st.booleans()):
