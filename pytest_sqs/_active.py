@@ -30,7 +30,7 @@ FAKE_ENV: dict[str, str | None] = {
 _REGION_VARIABLES = ("AWS_DEFAULT_REGION", "AWS_REGION")
 
 _stack: list[MockSQS] = []
-_blocking: list[bool] = [False]  # the plugin's sqs_block_unmocked
+_blocking: list[bool] = []  # one flag per configured pytest session (pytester nests them)
 _saved_env: dict[str, str | None] = {}
 _saved_session: list[Any] = []  # boto3's default session before the first mock
 _shared_session: list[Any] = []  # the default session while mocks are active
@@ -41,13 +41,28 @@ def current() -> MockSQS | None:
     return _stack[-1] if _stack else None
 
 
-def block_unmocked(on: bool) -> None:
-    """Refuse SQS requests made while no mock is active (the pytest plugin turns it on)."""
-    _blocking[0] = on
+def push_blocking(on: bool) -> None:
+    """A pytest session starts: refuse SQS requests made outside a mock if ``on``."""
+    _blocking.append(on)
+    _update_guard()
+
+
+def pop_blocking() -> None:
+    """The innermost pytest session ends; the enclosing one's setting applies again."""
+    if _blocking:
+        _blocking.pop()
+    _update_guard()
 
 
 def blocking_unmocked() -> bool:
-    return _blocking[0]
+    return bool(_blocking) and _blocking[-1]
+
+
+def _update_guard() -> None:
+    if blocking_unmocked() or _stack:
+        _botocore.install_send_guard()
+    else:
+        _botocore.remove_send_guard()
 
 
 def push(mock: MockSQS) -> None:
@@ -94,8 +109,7 @@ def _switch_on() -> None:
 
 
 def _switch_off() -> None:
-    if not _blocking[0]:
-        _botocore.remove_send_guard()
+    _update_guard()
     boto3: Any = sys.modules.get("boto3")
     if boto3 is not None and _saved_session:
         boto3.DEFAULT_SESSION = _saved_session.pop()

@@ -39,6 +39,8 @@ UNMOCKED_MESSAGE = (
 class UnmockedRequestError(RuntimeError):
     """An SQS request was about to leave the process while pytest-sqs was active."""
 
+    __module__ = "pytest_sqs"  # how users import it; shown in tracebacks
+
 
 def capture_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
     """Keep the caller's parameters: at ``before-call`` only the serialised body is left."""

@@ -27,6 +27,8 @@ class FreezegunClock(Clock):
             if start is None
             else datetime.fromtimestamp(to_epoch(start), tz=timezone.utc)
         )
+        # Not ignoring _pytest: freezegun looks up the stack, and tests are called by pytest.
+        # So --durations reads frozen time for these tests.
         self._freezer: Any = freeze_time(when)
         self._frozen: Any = self._freezer.start()
 

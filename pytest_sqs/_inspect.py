@@ -115,10 +115,19 @@ def _utc(seconds: float) -> datetime:
 
 
 def next_event_at(simulator: SQSSimulator) -> float | None:
-    """When the next timer of any queue or running move task is due (epoch seconds)."""
+    """When the next timer of any queue or running move task is due (epoch seconds),
+    after applying every timer already due, so the answer is always in the future."""
+    now = simulator.clock.now()
+    if simulator.running_tasks:
+        settle_tasks(simulator, now)
+    for queue in simulator.queues():
+        queue.settle(now)
     times = [t for q in simulator.queues() if (t := q.next_event_at()) is not None]
     times += [t for task in simulator.running_tasks if (t := task.next_step_at()) is not None]
     return min(times) if times else None
+
+
+_STATES = ("visible", "in_flight", "delayed")
 
 
 def _line(message: MessageSnapshot) -> str:
@@ -340,6 +349,8 @@ class QueueView:
         __tracebackhide__ = True
         if body is None and predicate is None:
             raise TypeError("assert_contains needs a body or a predicate")
+        if state is not None and state not in _STATES:
+            raise ValueError(f"state must be one of {_STATES}, not {state!r}")
         matching = [
             m
             for m in self.messages
@@ -349,19 +360,19 @@ class QueueView:
         ]
         if (count is None and matching) or len(matching) == count:
             return matching
-        wanted = " and ".join(
+        wanted = " ".join(
             part
             for part in (
-                f"body {body!r}" if body is not None else "",
+                "at least one message" if count is None else f"exactly {count} message(s)",
+                f"with body {body!r}" if body is not None else "",
                 "matching the predicate" if predicate is not None else "",
                 f"in state {state!r}" if state is not None else "",
             )
             if part
         )
-        how_many = "at least one message" if count is None else f"exactly {count} message(s)"
         raise AssertionError(
-            f"expected queue {self.name!r} to contain {how_many} with {wanted}, but "
-            f"{len(matching)} match(es). The queue holds:\n{self.describe()}"
+            f"expected queue {self.name!r} to contain {wanted}, but {len(matching)} "
+            f"match(es). The queue holds:\n{self.describe()}"
         )
 
     def bodies(self) -> list[str]:

@@ -18,6 +18,7 @@ from ._core.simulator import (
     DEFAULT_REGION,
     LONG_POLL_POLICIES,
     SQSSimulator,
+    region_of_url,
     split_queue_url,
 )
 from ._inspect import APICall, QueueView, _utc, next_event_at
@@ -85,6 +86,13 @@ class MockSQS:
         self.long_poll = long_poll
         self.calls: list[APICall] = []
         self._simulator: SQSSimulator | None = None
+
+    def __repr__(self) -> str:
+        state = "running" if self._simulator is not None else "stopped"
+        return (
+            f"<MockSQS {state} region={self.region} account_id={self.account_id} "
+            f"clock={self._clock_option!r}>"
+        )
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -215,15 +223,11 @@ class MockSQS:
             action: e.g. "SendMessage".
             queue: a queue name or URL (matched against the call's QueueUrl).
         """
-        name = None if queue is None else split_queue_url(queue)[1]
         return [
             call
             for call in self.calls
             if (action is None or call.action == action)
-            and (
-                name is None
-                or (call.queue_url is not None and split_queue_url(call.queue_url)[1] == name)
-            )
+            and (queue is None or (call.queue_url is not None and _same_queue(call, queue)))
         ]
 
     def advance(self, delta: float | timedelta) -> None:
@@ -278,7 +282,7 @@ class MockSQS:
             raise AssertionError("advance_until: nothing is due to happen in any queue")
         raise AssertionError(
             "advance_until: the condition never became true; nothing more happens in any "
-            f"queue within {to_seconds(within):g} s. Queues now:\n" + self.describe()
+            f"queue within {timedelta(seconds=to_seconds(within))}. Queues now:\n" + self.describe()
         )
 
     def describe(self) -> str:
@@ -352,6 +356,18 @@ class MockSQS:
     def queues(self) -> list[QueueView]:
         """Views of every queue, in every account and region."""
         return [QueueView.of(self.simulator, queue) for queue in self.simulator.queues()]
+
+
+def _same_queue(call: APICall, queue: str) -> bool:
+    """Whether a call addressed ``queue``: by name, or exactly (account, region) by URL."""
+    assert call.queue_url is not None
+    account, name = split_queue_url(call.queue_url)
+    wanted_account, wanted_name = split_queue_url(queue)
+    if wanted_name != name:
+        return False
+    if "/" not in queue:
+        return True
+    return (wanted_account, region_of_url(queue)) == (account, region_of_url(call.queue_url))
 
 
 @overload

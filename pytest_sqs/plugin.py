@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from . import _active, _botocore
+from . import _active
+from ._core.errors import SQSError
 from ._core.simulator import LONG_POLL_POLICIES
 from ._inspect import QueueView
 from ._mock import CLOCKS, MockSQS
@@ -44,11 +45,24 @@ def _ini(config: pytest.Config, name: str) -> str:
     return str(config.getini(name)).strip()
 
 
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
 def _blocking(config: pytest.Config) -> bool:
     value = _ini(config, "sqs_block_unmocked").lower()
-    if value not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
-        raise pytest.UsageError(f"sqs_block_unmocked must be true or false, not {value!r}")
-    return value in ("true", "1", "yes", "on")
+    if value not in _TRUE + _FALSE:
+        raise pytest.UsageError(
+            f"sqs_block_unmocked must be one of {', '.join(_TRUE + _FALSE)}, not {value!r}"
+        )
+    return value in _TRUE
+
+
+def _check_choices(config: pytest.Config) -> None:
+    for name, choices in (("sqs_clock", CLOCKS), ("sqs_long_poll", LONG_POLL_POLICIES)):
+        value = _ini(config, name)
+        if value not in choices:
+            raise pytest.UsageError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,15 +71,13 @@ def pytest_configure(config: pytest.Config) -> None:
         "sqs(region=, account_id=, clock=, start=, seed=, long_poll=): run the test inside "
         "mock_sqs() with these options (the sqs fixture's handle); see pytest-sqs docs.",
     )
-    if _blocking(config):
-        _active.block_unmocked(True)
-        _botocore.install_send_guard()
+    _check_choices(config)
+    # A stack, not a switch: pytester runs sessions inside this one.
+    _active.push_blocking(_blocking(config))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _active.block_unmocked(False)
-    if _active.current() is None:
-        _botocore.remove_send_guard()
+    _active.pop_blocking()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -111,10 +123,15 @@ def sqs(request: pytest.FixtureRequest) -> Iterator[MockSQS]:
 
     Options come from the ``sqs_*`` ini options and the closest ``@pytest.mark.sqs(...)``.
     """
+    options = _options(request)
     try:
-        mock = MockSQS(**_options(request))
+        mock = MockSQS(**options)
     except ValueError as error:
-        pytest.fail(f"pytest-sqs: {error}", pytrace=False)
+        problem = str(error)
+    else:
+        problem = ""
+    if problem:  # outside the except: the report shows the message once
+        pytest.fail(f"pytest-sqs: {problem}", pytrace=False)
     with mock:
         request.node.stash[_MOCK_KEY] = mock
         yield mock
@@ -160,7 +177,7 @@ def sqs_queue_factory(sqs: MockSQS, request: pytest.FixtureRequest) -> Callable[
         fifo: bool = False,
         dlq: bool | QueueView = False,
         max_receive_count: int = 3,
-        **attributes: str,
+        **attributes: object,
     ) -> QueueView:
         __tracebackhide__ = True
         base = name or f"{stem}-{next(counter)}"
@@ -174,10 +191,17 @@ def sqs_queue_factory(sqs: MockSQS, request: pytest.FixtureRequest) -> Callable[
         if isinstance(dlq, QueueView):
             policy = f'{{"deadLetterTargetArn":"{dlq.arn}","maxReceiveCount":{max_receive_count}}}'
             attributes = {"RedrivePolicy": policy, **attributes}
-        url = sqs.simulator.handle("CreateQueue", {"QueueName": base, "Attributes": attributes})[
-            "QueueUrl"
-        ]
-        return sqs.queue(url)
+        request_params = {
+            "QueueName": base,
+            "Attributes": {key: str(value) for key, value in attributes.items()},
+        }
+        try:
+            url = sqs.simulator.handle("CreateQueue", request_params)["QueueUrl"]
+        except SQSError as error:
+            refusal = f"{error.kind.code}: {error.message}"
+        else:
+            return sqs.queue(url)
+        pytest.fail(f"sqs_queue_factory: SQS refused CreateQueue for {base!r}: {refusal}")
 
     return make
 

@@ -203,12 +203,14 @@ def test_move_to_takes_naive_datetimes_as_utc() -> None:
         ),
         pytest.param(
             lambda mock: mock.move_to(START - timedelta(seconds=1)),
-            "cannot move the clock backwards from 1704110400.000 to 1704110399.000",
+            "cannot move the clock backwards from 2024-01-01T12:00:00.000+00:00 to "
+            "2024-01-01T11:59:59.000+00:00",
             id="move_to-datetime",
         ),
         pytest.param(
             lambda mock: mock.move_to(START_S - 0.5),
-            "cannot move the clock backwards from 1704110400.000 to 1704110399.500",
+            "cannot move the clock backwards from 2024-01-01T12:00:00.000+00:00 to "
+            "2024-01-01T11:59:59.500+00:00",
             id="move_to-epoch",
         ),
     ],
@@ -229,7 +231,8 @@ def test_wall_clock_refuses_to_go_backwards_too() -> None:
         with pytest.raises(ValueError) as info:
             mock.move_to(START - timedelta(minutes=1))
         assert str(info.value) == (
-            "cannot move the clock backwards from 1704110400.000 to 1704110340.000"
+            "cannot move the clock backwards from 2024-01-01T12:00:00.000+00:00 to "
+            "2024-01-01T11:59:00.000+00:00"
         )
 
 

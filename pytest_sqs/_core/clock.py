@@ -11,6 +11,10 @@ from abc import ABC, abstractmethod
 from datetime import datetime, timedelta, timezone
 
 
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat(timespec="milliseconds")
+
+
 def to_seconds(delta: float | timedelta) -> float:
     """A duration in seconds from a number of seconds or a ``timedelta``."""
     seconds = delta.total_seconds() if isinstance(delta, timedelta) else float(delta)
@@ -44,7 +48,9 @@ class Clock(ABC):
         target = to_epoch(when)
         current = self.now()
         if target < current:
-            raise ValueError(f"cannot move the clock backwards from {current:.3f} to {target:.3f}")
+            raise ValueError(
+                f"cannot move the clock backwards from {_iso(current)} to {_iso(target)}"
+            )
         self.advance(target - current)
 
     def close(self) -> None:  # noqa: B027 - optional hook, most clocks hold nothing

@@ -60,6 +60,8 @@ class SQSError(Exception):
 class SimulatorBug(Exception):
     """An unexpected failure inside the simulator: our bug, never an AWS answer."""
 
+    __module__ = "pytest_sqs"  # how users import it; shown in tracebacks
+
     def __init__(self, operation: str, params: Mapping[str, Any]) -> None:
         super().__init__(
             f"pytest-sqs failed internally while handling {operation} with parameters "
@@ -72,6 +74,8 @@ class SimulatorBug(Exception):
 
 class UnsupportedBySimulator(Exception):
     """The request is valid SQS but pytest-sqs does not simulate it (yet)."""
+
+    __module__ = "pytest_sqs"  # how users import it; shown in tracebacks
 
 
 # ---------------------------------------------------------------------------
