@@ -9,13 +9,18 @@ Every value these strategies produce is one SQS accepts (sqs-behaviour.md §1.3,
     @given(body=message_bodies())
     def test_handler_never_crashes(body): ...
 
+About one draw in ten sits at SQS's upper limit: the longest queue names, attribute names,
+group, deduplication and batch entry ids, 10 attributes, 10 batch entries. Hypothesis by
+itself favours short text and small collections and would seldom try those.
+
 This is the only module of pytest-sqs that imports hypothesis (design §1).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -43,8 +48,10 @@ MessageAttributeValue: TypeAlias = dict[str, str | bytes]
 # XML 1.0 characters (§1.5): #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF.
 _FORBIDDEN_CONTROLS = frozenset(chr(c) for c in range(0x20) if c not in (0x9, 0xA, 0xD))
 _SQS_CHARACTERS = st.characters(
-    codec="utf-8",  # no surrogates (U+D800-U+DFFF)
     min_codepoint=0x9,
+    # No surrogates (U+D800-U+DFFF). Not codec="utf-8": Hypothesis takes seconds to map
+    # a codec the first time.
+    exclude_categories=["Cs"],
     exclude_characters=_FORBIDDEN_CONTROLS | {"\ufffe", "\uffff"},
 )
 _NAME_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -52,6 +59,7 @@ _LABEL_CHARACTERS = _NAME_CHARACTERS[:62]  # letters and digits
 # Alphanumerics and punctuation, no space (§1.4): printable ASCII "!" to "~".
 _ID_CHARACTERS = "".join(chr(c) for c in range(0x21, 0x7F))
 _RESERVED_ATTRIBUTE_PREFIXES = ("aws.", "amazon.")  # any case (§7.1)
+_DOTS = re.compile(r"\.{2,}")
 _FIFO_SUFFIX = ".fifo"
 _BASE_TYPES = ("String", "Number", "Binary")
 # Custom type labels as the AWS docs show them; others are drawn from letters and digits.
@@ -79,12 +87,48 @@ def _utf8_size(text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def _fit_utf8(text: str, max_bytes: int) -> str:
-    """The longest prefix of ``text`` whose UTF-8 encoding has at most ``max_bytes`` bytes."""
+def _fit_utf8(text: str, max_bytes: int, min_size: int, narrowest: str | None) -> str:
+    """``text`` cut to at most ``max_bytes`` UTF-8 bytes, keeping ``min_size`` characters.
+
+    The longest prefix that fits, if it has ``min_size`` characters. Otherwise the first
+    ``min_size`` characters, with the widest of them replaced by ``narrowest`` until they
+    fit; without a ``narrowest`` character, "" (for the caller to filter out).
+    """
     encoded = text.encode("utf-8")
     if len(encoded) <= max_bytes:
         return text
-    return encoded[:max_bytes].decode("utf-8", "ignore")  # drops a cut character
+    prefix = encoded[:max_bytes].decode("utf-8", "ignore")  # drops a cut character
+    if len(prefix) >= min_size or narrowest is None:
+        return prefix
+    characters = list(text[:min_size])
+    excess = sum(_utf8_size(c) for c in characters) - max_bytes
+    width = _utf8_size(narrowest)
+    for index in sorted(range(min_size), key=lambda i: -_utf8_size(characters[i])):
+        if excess <= 0:
+            break
+        excess -= _utf8_size(characters[index]) - width
+        characters[index] = narrowest
+    return "".join(characters) if excess <= 0 else ""
+
+
+_T = TypeVar("_T")
+_EDGE_ODDS = (False,) * 9 + (True,)  # shrinks to False: the usual values
+
+
+def _now_and_then(
+    usual: st.SearchStrategy[_T], edge: st.SearchStrategy[_T]
+) -> st.SearchStrategy[_T]:
+    """``usual``, or about one time in ten ``edge``: a value at SQS's limit, which
+    Hypothesis would seldom reach by itself (it favours short text and small collections)."""
+    return st.sampled_from(_EDGE_ODDS).flatmap(lambda at_edge: edge if at_edge else usual)
+
+
+def _text_up_to(alphabet: str, max_size: int) -> st.SearchStrategy[str]:
+    """1 to ``max_size`` characters of ``alphabet``, ``max_size`` of them now and then."""
+    return _now_and_then(
+        st.text(alphabet, min_size=1, max_size=max_size),
+        st.text(alphabet, min_size=max_size, max_size=max_size),
+    )
 
 
 def _check_range(name: str, value: int, low: int, high: int) -> None:
@@ -112,8 +156,11 @@ def message_bodies(
             one raises ``InvalidArgument``; a strategy's are filtered out. Default: every
             character SQS allows, ``#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
             #x10000-#x10FFFF``.
-        max_bytes: most UTF-8 bytes (1 to 1,048,576; default 1 MiB, SQS's largest
-            message). Pass the queue's ``MaximumMessageSize`` minus what attributes take.
+        max_bytes: most UTF-8 bytes (``min_size`` to 1,048,576; default 1 MiB, SQS's
+            largest message). Pass the queue's ``MaximumMessageSize`` minus what attributes
+            take. A longer drawing is cut at a whole character; when that would leave fewer
+            than ``min_size`` characters, its widest characters become the alphabet's
+            narrowest instead (``"0"`` by default).
 
     Guarantees: ``min_size <= len(body) <= max_size``, every character is one SQS allows,
     and ``len(body.encode("utf-8")) <= max_bytes``.
@@ -121,10 +168,12 @@ def message_bodies(
     _check_range("min_size", min_size, 1, limits.MAX_MESSAGE_SIZE_BYTES)
     _check_range("max_size", max_size, min_size, limits.MAX_MESSAGE_SIZE_BYTES)
     _check_range("max_bytes", max_bytes, min_size, limits.MAX_MESSAGE_SIZE_BYTES)
+    narrowest: str | None = "0"  # one UTF-8 byte, and where Hypothesis shrinks text to
     if alphabet is None:
         characters: st.SearchStrategy[str] = _SQS_CHARACTERS
     elif isinstance(alphabet, st.SearchStrategy):
         characters = alphabet.filter(lambda c: len(c) == 1 and _is_sqs_character(c))
+        narrowest = None  # unknown: a body too wide for min_size is filtered out instead
     else:
         refused = sorted({c for c in alphabet if len(c) != 1 or not _is_sqs_character(c)})
         if refused:
@@ -132,9 +181,15 @@ def message_bodies(
         if not alphabet:
             raise InvalidArgument("alphabet is empty")
         characters = st.sampled_from(sorted(set(alphabet)))
+        narrowest = min(alphabet, key=lambda c: (_utf8_size(c), c))
+        if min_size * _utf8_size(narrowest) > max_bytes:
+            raise InvalidArgument(
+                f"min_size={min_size} characters of this alphabet need more than "
+                f"max_bytes={max_bytes} bytes"
+            )
     # A character is 1-4 UTF-8 bytes: cut at max_bytes, whole characters only.
     texts = st.text(characters, min_size=min_size, max_size=min(max_size, max_bytes))
-    return texts.map(lambda text: _fit_utf8(text, max_bytes)).filter(
+    return texts.map(lambda text: _fit_utf8(text, max_bytes, min_size, narrowest)).filter(
         lambda text: len(text) >= min_size
     )
 
@@ -154,12 +209,17 @@ def message_attribute_names(
     ``.``, no ``..``; never starts with ``AWS.`` or ``Amazon.`` in any case.
     """
     _check_range("max_size", max_size, 1, limits.MAX_ATTRIBUTE_NAME_LENGTH)
-    segments = st.text(_NAME_CHARACTERS, min_size=1, max_size=min(max_size, 64))
-    return (
-        st.lists(segments, min_size=1, max_size=4)
-        .map(lambda parts: ".".join(parts)[:max_size].rstrip("."))
-        .filter(lambda name: not name.lower().startswith(_RESERVED_ATTRIBUTE_PREFIXES))
+    # Dots anywhere, then runs of dots collapsed and the ends trimmed (§7.1).
+    usual = (
+        st.text(_NAME_CHARACTERS + ".", min_size=1, max_size=max_size)
+        .map(lambda name: _DOTS.sub(".", name).strip("."))
+        .filter(
+            lambda name: bool(name) and not name.lower().startswith(_RESERVED_ATTRIBUTE_PREFIXES)
+        )
     )
+    # Without a dot a name can neither be reserved nor break the dot rules.
+    longest = st.text(_NAME_CHARACTERS, min_size=max_size, max_size=max_size)
+    return _now_and_then(usual, longest)
 
 
 def _numbers() -> st.SearchStrategy[str]:
@@ -268,11 +328,11 @@ def message_attributes(
     """
     _check_range("max_size", max_size, 0, limits.MAX_MESSAGE_ATTRIBUTES)
     _check_range("min_size", min_size, 0, max_size)
-    return st.dictionaries(
-        message_attribute_names(),
-        message_attribute_values() if values is None else values,
-        min_size=min_size,
-        max_size=max_size,
+    names = message_attribute_names()
+    values = message_attribute_values() if values is None else values
+    return _now_and_then(
+        st.dictionaries(names, values, min_size=min_size, max_size=max_size),
+        st.dictionaries(names, values, min_size=max_size, max_size=max_size),
     )
 
 
@@ -311,9 +371,9 @@ def queue_names(*, fifo: bool = False) -> st.SearchStrategy[str]:
     followed by ``.fifo`` (FIFO: the suffix counts toward the 80).
     """
     if not fifo:
-        return st.text(_NAME_CHARACTERS, min_size=1, max_size=limits.MAX_QUEUE_NAME_LENGTH)
+        return _text_up_to(_NAME_CHARACTERS, limits.MAX_QUEUE_NAME_LENGTH)
     stem = limits.MAX_QUEUE_NAME_LENGTH - len(_FIFO_SUFFIX)
-    return st.text(_NAME_CHARACTERS, min_size=1, max_size=stem).map(lambda s: s + _FIFO_SUFFIX)
+    return _text_up_to(_NAME_CHARACTERS, stem).map(lambda s: s + _FIFO_SUFFIX)
 
 
 def message_group_ids(*, max_size: int = limits.MAX_GROUP_ID_LENGTH) -> st.SearchStrategy[str]:
@@ -326,7 +386,7 @@ def message_group_ids(*, max_size: int = limits.MAX_GROUP_ID_LENGTH) -> st.Searc
     mark (``!`` to ``~``; no space).
     """
     _check_range("max_size", max_size, 1, limits.MAX_GROUP_ID_LENGTH)
-    return st.text(_ID_CHARACTERS, min_size=1, max_size=max_size)
+    return _text_up_to(_ID_CHARACTERS, max_size)
 
 
 def deduplication_ids(*, max_size: int = limits.MAX_GROUP_ID_LENGTH) -> st.SearchStrategy[str]:
@@ -341,8 +401,8 @@ def deduplication_ids(*, max_size: int = limits.MAX_GROUP_ID_LENGTH) -> st.Searc
     return message_group_ids(max_size=max_size)
 
 
-def _batch_entry_ids() -> st.SearchStrategy[str]:
-    return st.text(_NAME_CHARACTERS, min_size=1, max_size=limits.MAX_BATCH_ENTRY_ID_LENGTH)
+_GROUP_IDS = message_group_ids()
+_BATCH_ENTRY_IDS = _text_up_to(_NAME_CHARACTERS, limits.MAX_BATCH_ENTRY_ID_LENGTH)
 
 
 def _trace_headers() -> st.SearchStrategy[str]:
@@ -375,34 +435,51 @@ def _check_message_options(
         raise InvalidArgument("FIFO queues refuse a per-message DelaySeconds (§5.1)")
 
 
-@st.composite
-def _message(
-    draw: st.DrawFn,
+def _messages(
     *,
     max_bytes: int,
     bodies: st.SearchStrategy[str] | None,
     max_attributes: int,
     system_attributes: bool,
     max_delay_s: int,
-) -> dict[str, Any]:
+) -> st.SearchStrategy[dict[str, Any]]:
     """Body, attributes, system attributes and delay of one message of at most
-    ``max_bytes`` (body plus user attributes, §1.4)."""
+    ``max_bytes`` (body plus user attributes, §1.4). Built once per public strategy:
+    making strategies inside a draw is slow."""
     if bodies is None:
-        body = draw(message_bodies(max_bytes=max_bytes))
+        body_strategy = message_bodies(max_bytes=max_bytes)
     else:
-        body = draw(bodies.filter(lambda b: 0 < _utf8_size(b) <= max_bytes and _is_sqs_text(b)))
+        body_strategy = bodies.filter(
+            lambda b: isinstance(b, str) and 0 < _utf8_size(b) <= max_bytes and _is_sqs_text(b)
+        )
+    no_attributes: dict[str, MessageAttributeValue] = {}
+    return st.builds(
+        _assemble_message,
+        body_strategy,
+        message_attributes(max_size=max_attributes) if max_attributes else st.just(no_attributes),
+        st.none() | _trace_headers() if system_attributes else st.none(),
+        st.none() | st.integers(0, max_delay_s) if max_delay_s else st.none(),
+        st.just(max_bytes),
+    )
+
+
+def _assemble_message(
+    body: str,
+    attributes: dict[str, MessageAttributeValue],
+    trace_header: str | None,
+    delay_s: int | None,
+    max_bytes: int,
+) -> dict[str, Any]:
     message: dict[str, Any] = {"MessageBody": body}
-    attributes: dict[str, MessageAttributeValue] = {}
-    if max_attributes:
-        drawn = draw(message_attributes(max_size=max_attributes))
-        attributes = _fit_attributes(drawn, max_bytes - _utf8_size(body))
+    # The body is drawn first; attributes get the room it leaves (§1.4).
+    attributes = _fit_attributes(attributes, max_bytes - _utf8_size(body))
     if attributes:
         message["MessageAttributes"] = attributes
-    if system_attributes and draw(st.booleans()):
-        trace = {"DataType": "String", "StringValue": draw(_trace_headers())}
+    if trace_header is not None:
+        trace = {"DataType": "String", "StringValue": trace_header}
         message["MessageSystemAttributes"] = {"AWSTraceHeader": trace}
-    if max_delay_s and draw(st.booleans()):
-        message["DelaySeconds"] = draw(st.integers(0, max_delay_s))
+    if delay_s is not None:
+        message["DelaySeconds"] = delay_s
     return message
 
 
@@ -410,31 +487,16 @@ def _message(
 def _send_message_kwargs(
     draw: st.DrawFn,
     queue_url: str,
+    messages: st.SearchStrategy[dict[str, Any]],
     *,
     fifo: bool,
-    max_message_bytes: int,
-    bodies: st.SearchStrategy[str] | None,
-    max_attributes: int,
-    system_attributes: bool,
     deduplication_id: bool,
-    max_delay_s: int,
 ) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"QueueUrl": queue_url}
-    kwargs.update(
-        draw(
-            _message(
-                max_bytes=max_message_bytes,
-                bodies=bodies,
-                max_attributes=max_attributes,
-                system_attributes=system_attributes,
-                max_delay_s=max_delay_s,
-            )
-        )
-    )
+    kwargs: dict[str, Any] = {"QueueUrl": queue_url, **draw(messages)}
     if fifo:
-        kwargs["MessageGroupId"] = draw(message_group_ids())
+        kwargs["MessageGroupId"] = draw(_GROUP_IDS)
         if deduplication_id:
-            kwargs["MessageDeduplicationId"] = draw(deduplication_ids())
+            kwargs["MessageDeduplicationId"] = draw(_GROUP_IDS)
     return kwargs
 
 
@@ -455,8 +517,9 @@ def send_message_kwargs(
         queue_url: the ``QueueUrl`` to put in every dict.
         fifo: for a FIFO queue: add ``MessageGroupId`` (and ``MessageDeduplicationId``).
         max_message_bytes: the queue's ``MaximumMessageSize`` (1,024 to 1,048,576 bytes).
-        bodies: strategy for ``MessageBody``; default :func:`message_bodies`. Bodies that
-            SQS would refuse or that do not fit next to the attributes are filtered out.
+        bodies: strategy for ``MessageBody``; default :func:`message_bodies`. Bodies SQS
+            would refuse, or over ``max_message_bytes``, are filtered out; attributes get
+            the room the body leaves.
         max_attributes: most user ``MessageAttributes`` (0 to 10; 0 sends none).
         system_attributes: sometimes add an X-Ray ``AWSTraceHeader`` system attribute.
         deduplication_id: (FIFO) always add a ``MessageDeduplicationId``; pass False for a
@@ -470,52 +533,37 @@ def send_message_kwargs(
     ``MessageDeduplicationId`` unless left out, and never ``DelaySeconds``.
     """
     _check_message_options(fifo, max_message_bytes, max_attributes, max_delay_s)
-    return _send_message_kwargs(
-        queue_url,
-        fifo=fifo,
-        max_message_bytes=max_message_bytes,
+    messages = _messages(
+        max_bytes=max_message_bytes,
         bodies=bodies,
         max_attributes=max_attributes,
         system_attributes=system_attributes,
-        deduplication_id=deduplication_id,
         max_delay_s=max_delay_s,
     )
+    return _send_message_kwargs(queue_url, messages, fifo=fifo, deduplication_id=deduplication_id)
 
 
 @st.composite
 def _send_message_batch_entries(
     draw: st.DrawFn,
+    messages_for_size: dict[int, st.SearchStrategy[dict[str, Any]]],
     *,
     fifo: bool,
     min_size: int,
     max_size: int,
-    max_message_bytes: int,
-    bodies: st.SearchStrategy[str] | None,
-    max_attributes: int,
-    system_attributes: bool,
-    deduplication_ids_: bool,
-    max_delay_s: int,
+    deduplication_ids: bool,
 ) -> list[dict[str, Any]]:
-    ids = draw(st.lists(_batch_entry_ids(), min_size=min_size, max_size=max_size, unique=True))
-    # Each entry gets an equal share of the 1 MiB a whole batch may hold (§3.8).
-    room = min(max_message_bytes, limits.MAX_BATCH_SIZE_BYTES // len(ids))
-    message = _message(
-        max_bytes=room,
-        bodies=bodies,
-        max_attributes=max_attributes,
-        system_attributes=system_attributes,
-        max_delay_s=max_delay_s,
-    )
-    entries = [{"Id": entry_id, **draw(message)} for entry_id in ids]
+    size = draw(_now_and_then(st.integers(min_size, max_size), st.just(max_size)))
+    ids = draw(st.lists(_BATCH_ENTRY_IDS, min_size=size, max_size=size, unique=True))
+    messages = messages_for_size[len(ids)]
+    entries = [{"Id": entry_id, **draw(messages)} for entry_id in ids]
     if fifo:
         # A few groups, so that some hold several messages of the batch, in order.
-        groups = draw(st.lists(message_group_ids(), min_size=1, max_size=3, unique=True))
+        groups = draw(st.lists(_GROUP_IDS, min_size=1, max_size=3, unique=True))
         for entry in entries:
             entry["MessageGroupId"] = draw(st.sampled_from(groups))
-        if deduplication_ids_:
-            dedup = draw(
-                st.lists(deduplication_ids(), min_size=len(ids), max_size=len(ids), unique=True)
-            )
+        if deduplication_ids:
+            dedup = draw(st.lists(_GROUP_IDS, min_size=len(ids), max_size=len(ids), unique=True))
             for entry, dedup_id in zip(entries, dedup, strict=True):
                 entry["MessageDeduplicationId"] = dedup_id
     return entries
@@ -541,8 +589,9 @@ def send_message_batch_entries(
         min_size: fewest entries (at least 1).
         max_size: most entries (at most 10, SQS's limit).
         max_message_bytes: the queue's ``MaximumMessageSize`` (1,024 to 1,048,576 bytes).
-        bodies: strategy for ``MessageBody``; default :func:`message_bodies`. Bodies that
-            SQS would refuse or that do not fit are filtered out.
+        bodies: strategy for ``MessageBody``; default :func:`message_bodies`. Bodies SQS
+            would refuse, or over an entry's share of the batch (see below), are filtered
+            out; attributes get the room the body leaves.
         max_attributes: most user ``MessageAttributes`` per entry (0 to 10).
         system_attributes: sometimes add an X-Ray ``AWSTraceHeader`` system attribute.
         deduplication_ids: (FIFO) give every entry a ``MessageDeduplicationId``, distinct
@@ -551,20 +600,29 @@ def send_message_batch_entries(
 
     Guarantees: ``min_size`` to ``max_size`` entries whose ``Id`` values are distinct, 1 to
     80 characters of ``[A-Za-z0-9_-]``; every entry valid as :func:`send_message_kwargs`
-    promises (without ``QueueUrl``), at most ``max_message_bytes``; and the batch in total
-    at most 1,048,576 bytes, so no entry fails and the request is not refused.
+    promises (without ``QueueUrl``), at most ``max_message_bytes`` and at most an equal
+    share of the batch limit (1,048,576 bytes divided by the number of entries), so the
+    batch in total is at most 1,048,576 bytes: no entry fails and the request is not
+    refused.
     """
     _check_range("max_size", max_size, 1, limits.MAX_BATCH_ENTRIES)
     _check_range("min_size", min_size, 1, max_size)
     _check_message_options(fifo, max_message_bytes, max_attributes, max_delay_s)
+    # Each entry gets an equal share of the 1 MiB a whole batch may hold (§3.8).
+    messages_for_size = {
+        size: _messages(
+            max_bytes=min(max_message_bytes, limits.MAX_BATCH_SIZE_BYTES // size),
+            bodies=bodies,
+            max_attributes=max_attributes,
+            system_attributes=system_attributes,
+            max_delay_s=max_delay_s,
+        )
+        for size in range(min_size, max_size + 1)
+    }
     return _send_message_batch_entries(
+        messages_for_size,
         fifo=fifo,
         min_size=min_size,
         max_size=max_size,
-        max_message_bytes=max_message_bytes,
-        bodies=bodies,
-        max_attributes=max_attributes,
-        system_attributes=system_attributes,
-        deduplication_ids_=deduplication_ids,
-        max_delay_s=max_delay_s,
+        deduplication_ids=deduplication_ids,
     )

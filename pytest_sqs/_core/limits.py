@@ -48,3 +48,4 @@ RECEIVE_ATTEMPT_WINDOW_S = 300  # FIFO: a ReceiveRequestAttemptId can be retried
 MAX_INFLIGHT_FIFO = 120_000  # receives return fewer messages, no error (§1.4)
 MAX_MOVE_RATE = 500  # StartMessageMoveTask MaxNumberOfMessagesPerSecond
 MAX_MOVE_TASKS_RESULTS = 10  # ListMessageMoveTasks MaxResults (default 1)
+MAX_NUMBER_DIGITS = 38  # Number message attributes: significant digits

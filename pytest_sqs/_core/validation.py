@@ -94,6 +94,12 @@ def _number(name: str, text: str) -> None:
         raise SQSError(errors.ATTRIBUTE_BAD_NUMBER, name=name) from None
     if not number.is_finite():
         raise SQSError(errors.ATTRIBUTE_BAD_NUMBER, name=name)
+    # Up to 38 significant digits, magnitude 10^-128 to 10^+126 (SQS message attribute
+    # docs); leading and trailing zeros don't count.
+    if number:
+        digits = "".join(map(str, number.as_tuple().digits)).strip("0")  # exact, no rounding
+        if len(digits) > limits.MAX_NUMBER_DIGITS or not -128 <= number.adjusted() <= 126:
+            raise SQSError(errors.ATTRIBUTE_BAD_NUMBER, name=name)
 
 
 def attribute_value(name: str, raw: Any) -> AttributeValue:
