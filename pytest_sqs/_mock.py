@@ -84,7 +84,9 @@ class MockSQS:
         self.start_time = start
         self.seed = seed
         self.long_poll = long_poll
-        self.calls: list[APICall] = []
+        # Raw (action, params, at, response, error): recording is on every call's path,
+        # so the APICall records are only built when a test reads them.
+        self._calls: list[tuple[str, dict[str, Any], float, Any, str | None]] = []
         self._simulator: SQSSimulator | None = None
 
     def __repr__(self) -> str:
@@ -107,7 +109,7 @@ class MockSQS:
             seed=self.seed,
             long_poll=self.long_poll,
         )
-        self.calls = []
+        self._calls = []
         _botocore.register_builtin()
         _active.push(self)
         return self
@@ -206,15 +208,25 @@ class MockSQS:
         error: str | None,
     ) -> None:
         """Note one API call (the interceptor calls this)."""
-        self.calls.append(
+        self._calls.append((action, params, self.simulator.clock.now(), response, error))
+
+    @property
+    def calls(self) -> list[APICall]:
+        """Every SQS call the code under test made through botocore, oldest first."""
+        return [
             APICall(
                 action=action,
                 params=dict(params),
-                at=_utc(self.simulator.clock.now()),
-                response=None if response is None else dict(response),
+                at=_utc(at),
+                response=(
+                    None
+                    if response is None
+                    else {k: v for k, v in response.items() if k != "ResponseMetadata"}
+                ),
                 error=error,
             )
-        )
+            for action, params, at, response, error in self._calls
+        ]
 
     def calls_to(self, action: str | None = None, *, queue: str | None = None) -> list[APICall]:
         """The API calls made so far, optionally only one action's and/or one queue's.
