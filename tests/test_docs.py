@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pytest_sqs._fidelity import render
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -23,8 +25,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "\npython3 -m pytest\n" in ci
 
 
-def test_cookbook_snippets_are_taken_from_the_examples_that_run() -> None:
-    cookbook = (DOCS / "cookbook.md").read_text()
+@pytest.mark.parametrize("page", ["cookbook.md", "plugin.md"])
+def test_snippets_are_taken_from_the_examples_that_run(page: str) -> None:
+    cookbook = (DOCS / page).read_text()
     examples = "\n".join(p.read_text() for p in (DOCS / "examples").glob("test_*.py"))
     example_lines = {line.strip() for line in examples.splitlines()}
     blocks = cookbook.split("```python")[1:]
