@@ -326,27 +326,6 @@ BAD_VALUES = [
 
 
 @pytest.mark.parametrize(("keyword", "error"), BAD_VALUES)
-def test_bad_marker_values_fail_the_test_with_the_reason(
-    run: pytest.Pytester, keyword: str, error: str
-) -> None:
-    run.makepyfile(
-        f"""
-        import pytest
-
-        @pytest.mark.sqs({keyword})
-        def test_marked():
-            pass
-        """
-    )
-    result = run.runpytest()
-    result.assert_outcomes(errors=1)
-    # The last line; the xfail test below wants it to be the only one.
-    assert report_block(result, "ERROR at setup of test_marked").splitlines()[-1] == (
-        f"pytest-sqs: {error}"
-    )
-
-
-@pytest.mark.parametrize(("keyword", "error"), BAD_VALUES)
 def test_bad_marker_values_are_reported_once(
     run: pytest.Pytester, keyword: str, error: str
 ) -> None:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from . import errors, limits
 from .errors import SQSError
+from .validation import split_arn
 
-_ARN = re.compile(r"arn:[a-z0-9-]+:([a-z0-9-]+):([a-z0-9-]*):([0-9]*):(.+)")
 _KEYS = frozenset({"deadLetterTargetArn", "maxReceiveCount"})
 
 
@@ -58,10 +58,10 @@ def parse_redrive_policy(raw: str) -> RedrivePolicy:
             "both inclusive.",
         )
     target = policy["deadLetterTargetArn"]
-    match = _ARN.fullmatch(target) if isinstance(target, str) else None
-    if match is None:
+    parts = split_arn(target)
+    if parts is None:
         raise _invalid(raw, "Invalid value for deadLetterTargetArn.")  # AWS-rec
-    if match.group(1) != "sqs":
+    if parts[0] != "sqs":
         raise _invalid(raw, "Only SQS queues are valid resources for deadLetterTargetArn.")
     return RedrivePolicy(target, int(count))
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from . import actions, errors
+from . import actions, errors, validation
 from .clock import Clock, WallClock
 from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
 from .move_tasks import MoveTask, settle_tasks
@@ -248,10 +248,11 @@ class SQSSimulator:
 
     def queue_by_arn(self, arn: str) -> Queue | None:
         """The queue an ARN names, if it exists."""
-        parts = arn.split(":")
-        if len(parts) != 6 or parts[2] != "sqs":
+        parts = validation.split_arn(arn)
+        if parts is None or parts[0] != "sqs":
             return None
-        return self.find_queue(parts[4], parts[3], parts[5])
+        _, region, account_id, name = parts
+        return self.find_queue(account_id, region, name)
 
     def resolve(self, call: Call, url: Any) -> Queue:
         """The queue a QueueUrl names, settled to ``call.now``; QueueDoesNotExist if none."""

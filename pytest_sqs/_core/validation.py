@@ -21,6 +21,13 @@ GROUP_ID = re.compile(r"[!-~]{1,128}")
 _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.\-\u00c0-\u00ff]+")
 _RESERVED_PREFIXES = ("aws.", "amazon.")
 _BASE_TYPES = ("String", "Number", "Binary")
+_ARN = re.compile(r"arn:[^:]+:([^:]+):([^:]*):([^:]*):(.+)")
+
+
+def split_arn(arn: object) -> tuple[str, str, str, str] | None:
+    """(service, region, account id, resource) of an ARN, or None if it is not one."""
+    match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
+    return None if match is None else (match[1], match[2], match[3], match[4])
 
 
 def integer(params: Mapping[str, Any], name: str, spec: ErrorSpec) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +14,6 @@ from .queues import paginate
 if TYPE_CHECKING:
     from ..queue import Queue
     from ..simulator import Call, SQSSimulator
-
-_ARN = re.compile(r"arn:[^:]+:[^:]+:[^:]*:[^:]*:.+")
 
 
 def dead_letter_sources(sim: SQSSimulator, dlq: Queue) -> list[Queue]:
@@ -47,7 +44,7 @@ def _queue_by_arn(sim: SQSSimulator, params: Mapping[str, Any], param: str) -> Q
     arn = validation.string(params, param)
     if arn is None:
         raise SQSError(errors.MISSING, param=param)
-    if not _ARN.fullmatch(arn):
+    if validation.split_arn(arn) is None:
         raise SQSError(errors.ARN_FORMAT, param=param)
     queue = sim.queue_by_arn(arn)
     if queue is None:
