@@ -34,6 +34,9 @@ _blocking: list[bool] = []  # one flag per configured pytest session (pytester n
 _saved_env: dict[str, str | None] = {}
 _saved_session: list[Any] = []  # boto3's default session before the first mock
 _shared_session: list[Any] = []  # the default session while mocks are active
+# host:port of every pytest-sqs server running in this process: the interceptor lets
+# their clients' calls go over HTTP even while a mock is active.
+servers: set[str] = set()
 
 
 def current() -> MockSQS | None:

@@ -10,7 +10,9 @@ and ``client.exceptions.<Name>`` come out as against real SQS.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint
@@ -53,6 +55,8 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
     mock = _active.current()
     if mock is None:
         return None
+    if _active.servers and urlsplit(params.get("url") or "").netloc in _active.servers:
+        return None  # a client of a pytest-sqs server in this process: it goes over HTTP
     simulator = mock.simulator
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered
@@ -102,6 +106,7 @@ def refuse_unsigned(request: Any, request_signer: Any, **_: Any) -> None:
         _active.current() is None
         and _active.blocking_unmocked()
         and getattr(request_signer, "_credentials", True) is None
+        and not is_loopback(request.url)
     ):
         raise UnmockedRequestError(UNMOCKED_MESSAGE.format(url=request.url))
 
@@ -116,18 +121,31 @@ HANDLERS: list[tuple[str, Any]] = [
 # -- the guard ----------------------------------------------------------------------
 
 
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` names this machine (a pytest-sqs server, ElasticMQ...), which the
+    guard lets through: only requests that could reach AWS are stopped."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def install_send_guard() -> None:
     """While mocks are active, refuse any SQS request that reaches the HTTP layer.
 
     It can only get there from a client without our handlers (one made from a botocore
-    session created before pytest_sqs was imported).  Other services pass untouched.
+    session created before pytest_sqs was imported).  Other services, and requests to
+    loopback addresses, pass untouched.
     """
     original = Endpoint._send
     if getattr(original, "pytest_sqs_original", None) is not None:
         return
 
     def guarded_send(endpoint: Any, request: Any) -> Any:
-        if getattr(endpoint, "_endpoint_prefix", None) == "sqs":
+        if getattr(endpoint, "_endpoint_prefix", None) == "sqs" and not is_loopback(request.url):
             if _active.current() is not None:
                 raise UnmockedRequestError(
                     f"pytest-sqs is active but an SQS request to {request.url} was about to "

@@ -17,10 +17,13 @@ import pytest
 from . import _active
 from ._core.errors import SQSError
 from ._core.simulator import LONG_POLL_POLICIES
+from ._handle import SQSHandle
 from ._inspect import QueueView
 from ._mock import CLOCKS, MockSQS
+from ._server import SQSServer
 
 _MOCK_KEY = pytest.StashKey[MockSQS]()
+_SERVER_KEY = pytest.StashKey[SQSServer]()
 _MARKER_KEYWORDS = ("region", "account_id", "clock", "start", "seed", "long_poll")
 
 INI_OPTIONS: dict[str, tuple[str, str]] = {
@@ -218,13 +221,55 @@ def sqs_fifo_queue(sqs_queue_factory: Callable[..., QueueView]) -> QueueView:
     return sqs_queue_factory(fifo=True)
 
 
+def _server_options(config: pytest.Config) -> dict[str, Any]:
+    clock = _ini(config, "sqs_clock")
+    return {
+        "region": _ini(config, "sqs_region"),
+        "account_id": _ini(config, "sqs_account_id"),
+        "clock": clock if clock in ("wall", "manual") else "wall",
+    }
+
+
+def _serve(server: SQSServer) -> Iterator[SQSServer]:
+    with server:
+        yield server
+        bugs = list(server.bugs)
+    if bugs:
+        pytest.fail("pytest-sqs failed internally while serving:\n" + "\n".join(bugs))
+
+
+@pytest.fixture
+def sqs_server(request: pytest.FixtureRequest) -> Iterator[SQSServer]:
+    """Amazon SQS over HTTP on a free loopback port, for this test: ``.endpoint_url``
+    for clients, ``.env`` for subprocesses, and the handle (``advance``, ``queue``...).
+
+    Options: the ``sqs_region`` and ``sqs_account_id`` ini options; the clock is
+    ``sqs_clock`` when that is "wall" or "manual".  Long polls wait in real time.
+    """
+    server = SQSServer(**_server_options(request.config))
+    request.node.stash[_SERVER_KEY] = server
+    yield from _serve(server)
+
+
+@pytest.fixture(scope="session")
+def session_sqs_server(request: pytest.FixtureRequest) -> Iterator[SQSServer]:
+    """One server for the whole session (``reset()`` it between tests if they must not
+    share queues)."""
+    yield from _serve(SQSServer(**_server_options(request.config)))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """A failing test that used the mock gets a report section with every queue's state."""
     report = yield
-    mock = item.stash.get(_MOCK_KEY, None)
-    if report.failed and mock is not None and mock.running:
-        report.sections.append(("pytest-sqs queues", mock.describe()))
+    if report.failed:
+        handles: list[tuple[str, SQSHandle | None]] = [
+            ("pytest-sqs queues", item.stash.get(_MOCK_KEY, None)),
+            ("pytest-sqs queues (server)", item.stash.get(_SERVER_KEY, None)),
+        ]
+        for title, handle in handles:
+            if handle is not None and handle.running:
+                report.sections.append((title, handle.describe()))
     return report

@@ -120,6 +120,11 @@ INVALID_ACTION = ErrorKind("InvalidAction", "InvalidAction")
 EMPTY_VALUE = ErrorKind("EmptyValue", "EmptyValue")  # per batch entry only (AWS-rec code)
 INTERNAL_ERROR = ErrorKind("InternalError", "InternalError", 500, sender_fault=False)
 SERVICE_UNAVAILABLE = ErrorKind("ServiceUnavailable", "ServiceUnavailable", 503, sender_fault=False)
+# The HTTP front door's (only the server meets them; AWS-rec kinds and query codes).
+SERIALIZATION_EXCEPTION = ErrorKind("SerializationException", "MalformedInput")
+UNKNOWN_OPERATION_EXCEPTION = ErrorKind("UnknownOperationException", "InvalidAction")
+MISSING_ACTION = ErrorKind("MissingAction", "MissingAction")  # query protocol (CommonErrors)
+REQUEST_TOO_LARGE = ErrorKind("RequestEntityTooLargeException", "RequestEntityTooLarge", 413)
 
 ALL_KINDS: tuple[ErrorKind, ...] = tuple(
     value for value in list(globals().values()) if isinstance(value, ErrorKind)
@@ -483,3 +488,18 @@ MOVE_TYPE_MISMATCH = _spec(
     INVALID_PARAMETER_VALUE,
     "The source queue and the destination queue must be of the same queue type.",
 )  # unconfirmed text; AWS documents that they must match
+
+# The HTTP front door (sqs-behaviour.md §1.1; recorded kinds, texts mostly unrecorded)
+MALFORMED_BODY = _spec(SERIALIZATION_EXCEPTION, "")  # AWS-rec kind; Coral sends no text
+WRONG_TYPE = _spec(SERIALIZATION_EXCEPTION, "{found} can not be converted to {wanted}")
+# ^ AWS-rec for a string where an Integer belongs ("STRING_VALUE ... an Integer")
+INVALID_BASE64 = _spec(SERIALIZATION_EXCEPTION, "Base64 encoded binary value is invalid: {value}")
+UNKNOWN_OPERATION = _spec(UNKNOWN_OPERATION_EXCEPTION, "")  # AWS-rec kind, no text
+QUERY_INVALID_ACTION = _spec(
+    INVALID_ACTION, "The action {action} is not valid for this endpoint."
+)  # AWS-rec
+QUERY_MISSING_ACTION = _spec(
+    MISSING_ACTION, "The request is missing an action or a required parameter."
+)  # AWS CommonErrors text
+BODY_TOO_LARGE = _spec(REQUEST_TOO_LARGE, "Request body must be smaller than {limit} bytes.")
+SIMULATOR_BUG = _spec(INTERNAL_ERROR, "{report}")  # never AWS's: pytest-sqs failed inside

@@ -257,7 +257,7 @@ class SQSSimulator:
     def resolve(self, call: Call, url: Any) -> Queue:
         """The queue a QueueUrl names, settled to ``call.now``; QueueDoesNotExist if none."""
         if not isinstance(url, str) or not url:
-            raise SQSError(errors.MISSING, param="QueueUrl")
+            raise SQSError(errors.NON_EXISTENT_QUEUE)  # AWS-rec: not MissingParameter
         account_id, name = split_queue_url(url)
         queue = self.find_queue(account_id or call.account_id, call.region, name)
         if queue is None:
