@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from ._admin import AdminClient, AdminError
 from ._botocore import UnmockedRequestError, patch_client
 from ._core.clock import Clock, ManualClock, WallClock
 from ._core.errors import SimulatorBug, UnsupportedBySimulator
 from ._inspect import DeduplicationEntry, HistoryEntry, MessageSnapshot, QueueView
 from ._mock import MockSQS, mock_sqs
+from ._server import SQSServer
 
 __all__ = [
+    "AdminClient",
+    "AdminError",
     "Clock",
     "DeduplicationEntry",
     "HistoryEntry",
@@ -16,6 +20,7 @@ __all__ = [
     "MessageSnapshot",
     "MockSQS",
     "QueueView",
+    "SQSServer",
     "SimulatorBug",
     "UnmockedRequestError",
     "UnsupportedBySimulator",
