@@ -218,7 +218,6 @@ class SQSServer(SQSHandle):
             "AWS_DEFAULT_REGION": self.region,
             "AWS_REGION": self.region,
             "AWS_EC2_METADATA_DISABLED": "true",
-            "PYTEST_SQS_ADMIN_URL": self.endpoint_url + ADMIN_PREFIX.rstrip("/"),
         }
 
     def queue_url(self, name: str, *, account_id: str | None = None) -> str:
