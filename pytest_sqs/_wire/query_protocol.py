@@ -4,7 +4,7 @@ Every SQS list and map is *flattened* on this wire: ``AttributeName.1``,
 ``Attribute.1.Name`` / ``Attribute.1.Value``, ``SendMessageBatchRequestEntry.2.Id``;
 answers repeat the element (``<QueueUrl>``, ``<Message>``) with no container.  The
 names below are the query-era botocore model's, checked by running that botocore's
-serializer and parser against this codec (tests/server/test_query_protocol.py).
+serializer and parser against this codec (tests/test_server_query.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from email.utils import formatdate
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .._core import errors
+from .._core import actions, errors
 from .._core.errors import SQSError
 
 NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/"
@@ -67,7 +67,11 @@ _COMMON = frozenset(
     }
 )
 _INDEX = re.compile(r"[1-9]\d{0,5}")
-_ACTION = re.compile(r"[A-Za-z]{1,64}")
+# Actions of the service, not of a queue: AWS refuses them on a queue's URL (AWS-rec).
+_SERVICE_ACTIONS = frozenset({"CreateQueue", "ListQueues"})
+# Characters XML 1.0 cannot carry, even as references: an error that quotes them must
+# still parse.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _tree(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
@@ -165,11 +169,12 @@ def decode_request(form: list[tuple[str, str]], path: str) -> tuple[str, dict[st
     action = tree.get("Action")
     if not isinstance(action, str) or not action:
         raise SQSError(errors.QUERY_MISSING_ACTION)
-    if not _ACTION.fullmatch(action):
-        raise SQSError(errors.QUERY_INVALID_ACTION, action=action[:64])
-    params = _members(tree, action)
     segments = [s for s in path.split("/") if s]
-    if "QueueUrl" not in params and len(segments) == 2:
+    on_queue = len(segments) == 2
+    if action not in actions.load() or (on_queue and action in _SERVICE_ACTIONS):
+        raise SQSError(errors.QUERY_INVALID_ACTION, action=action[:128])
+    params = _members(tree, action)
+    if "QueueUrl" not in params and on_queue:
         params["QueueUrl"] = path  # Java SDK v1 posts to the queue's own path
     return action, params
 
@@ -211,7 +216,8 @@ def _text(value: Any) -> str:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     # AWS escapes quotes and carriage returns too; a raw CR would reach the client as LF.
-    return escape(str(value), {'"': "&quot;", "\r": "&#xD;"})
+    text = escape(str(value), {'"': "&quot;", "\r": "&#xD;"})
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _elements(action: str, members: dict[str, Any], out: list[str]) -> None:
