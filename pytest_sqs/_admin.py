@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+import math
 import urllib.error
 import urllib.request
 from datetime import datetime
@@ -117,8 +118,9 @@ def _move_clock(server: SQSServer, request: Any) -> None:
         )
     ((how, value),) = request.items()
     if how == "advance":
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise AdminError(400, "advance takes a number of seconds >= 0")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise AdminError(400, "advance takes a number of seconds >= 0")  # NaN included
+        _within_calendar(server.clock.now() + value)
         server.advance(value)
     elif how == "move_to":
         when: float | datetime
@@ -131,8 +133,10 @@ def _move_clock(server: SQSServer, request: Any) -> None:
             when = float(value)
         else:
             raise AdminError(400, "move_to takes epoch seconds or an ISO 8601 time")
-        if to_epoch(when) < server.clock.now():
+        target = to_epoch(when)
+        if not target >= server.clock.now():  # NaN included
             raise AdminError(400, "move_to: the clock only moves forward")
+        _within_calendar(target)
         server.move_to(when)
     elif how == "until" and value == "next event":
         if server.next_event_at() is None:
@@ -140,6 +144,14 @@ def _move_clock(server: SQSServer, request: Any) -> None:
         server.advance_until("next event")
     else:
         raise AdminError(400, f"unknown clock request {how!r}")
+
+
+_LAST_SECOND = 253402300799.0  # 9999-12-31T23:59:59Z: times must stay printable
+
+
+def _within_calendar(epoch: float) -> None:
+    if not math.isfinite(epoch) or epoch > _LAST_SECOND:
+        raise AdminError(400, "the clock cannot move past the year 9999")
 
 
 def _route(

@@ -320,7 +320,11 @@ class _Handler(BaseHTTPRequestHandler):
         if length > MAX_REQUEST_BYTES:
             self._too_large()
             return None
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) < length:  # the client went away mid-request: run nothing
+            self.close_connection = True
+            return None
+        return body
 
     def _read_chunked(self) -> bytes | None:
         chunks: list[bytes] = []
@@ -340,12 +344,19 @@ class _Handler(BaseHTTPRequestHandler):
             if total > MAX_REQUEST_BYTES:
                 self._too_large()
                 return None
-            chunks.append(self.rfile.read(size))
+            chunk = self.rfile.read(size)
+            if len(chunk) < size:  # the client went away mid-request: run nothing
+                self.close_connection = True
+                return None
+            chunks.append(chunk)
             self.rfile.readline(1024)
 
     def _too_large(self) -> None:
+        simulator = self.server.owner.simulator
         error = SQSError(errors.BODY_TOO_LARGE, limit=MAX_REQUEST_BYTES)
-        status, headers, body = json_protocol.encode_error(error, "", 0.0)
+        status, headers, body = json_protocol.encode_error(
+            error, simulator.new_uuid(), simulator.clock.now()
+        )
         self.close_connection = True  # the unread body must not be taken for a request
         self._send(status, {**headers, "connection": "close"}, body)
 

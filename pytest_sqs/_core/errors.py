@@ -249,6 +249,11 @@ ATTRIBUTE_VALUE_CHARACTERS = _spec(
     "Message (user) attribute '{name}' contains invalid characters. Valid unicode characters "
     "are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF",
 )
+SYSTEM_ATTRIBUTE_CHARACTERS = _spec(
+    INVALID_PARAMETER_VALUE,
+    "Message system attribute '{name}' contains invalid characters. Valid unicode characters "
+    "are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF",
+)  # unconfirmed: worded as AWS words the user-attribute error
 ATTRIBUTE_EMPTY_VALUE = _spec(
     INVALID_PARAMETER_VALUE,
     "Message (user) attribute '{name}' must contain a non-empty value of type '{type}'.",

@@ -187,6 +187,8 @@ def system_attributes(raw: Any) -> dict[str, AttributeValue]:
             or not value["StringValue"]
         ):
             raise SQSError(errors.SYSTEM_ATTRIBUTE_TYPE, name=name)
+        if INVALID_CHARACTER.search(value["StringValue"]):
+            raise SQSError(errors.SYSTEM_ATTRIBUTE_CHARACTERS, name=name)
         result[name] = AttributeValue("String", string_value=value["StringValue"])
     return result
 
