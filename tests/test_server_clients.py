@@ -241,3 +241,64 @@ def test_a_kombu_worker_that_dies_gets_its_message_redelivered(server: SQSServer
     assert admin.queue("payments")["messages"] == {"visible": [], "in_flight": [], "delayed": []}
     events = [e["event"] for e in admin.history("payments", in_flight["message_id"])]
     assert events == ["sent", "received", "visible again", "received", "deleted"]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # kombu's use of pycurl
+def test_kombus_event_loop_consumer_over_pycurl(server: SQSServer) -> None:
+    # A Celery worker consumes through kombu's event loop: botocore signs the requests,
+    # pycurl sends them, so only a server can answer.  Same story: a message taken and
+    # not acknowledged is delivered again once the clock passes its visibility timeout.
+    kombu = _kombu()
+    pytest.importorskip("pycurl", reason="pycurl is not installed (kombu[sqs] needs it)")
+    from kombu.asynchronous import Hub, set_event_loop
+
+    admin = AdminClient(server.endpoint_url)
+    options = {"region": server.region, "visibility_timeout": 30, "wait_time_seconds": 1}
+    hub = Hub()
+    set_event_loop(hub)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in server.env.items():
+            patch.setenv(name, value)
+        with kombu.Connection("sqs://", transport_options=options) as producer:
+            outbox = producer.SimpleQueue("payments")
+            outbox.put({"order": 8})
+            outbox.close()
+        connection = kombu.Connection("sqs://", transport_options=options)
+        try:
+            connection.connect()
+            connection.transport.register_with_event_loop(connection.connection, hub)
+            deliveries: list[Any] = []
+            consumer = kombu.Consumer(
+                connection.channel(),
+                queues=[kombu.Queue("payments")],
+                callbacks=[lambda body, message: deliveries.append((body, message))],
+                accept=["json"],
+            )
+            consumer.consume()
+
+            def run_until(count: int) -> None:
+                for _ in range(200):  # each turn waits at most for one long poll
+                    if len(deliveries) >= count:
+                        return
+                    hub.run_once()
+                raise AssertionError(f"kombu delivered {len(deliveries)} message(s)")
+
+            run_until(1)
+            assert type(hub._current_http_client).__name__ == "CurlClient"
+            assert deliveries[0][0] == {"order": 8}
+            assert admin.queue("payments")["in_flight"] == 1  # taken, not acknowledged
+
+            admin.advance(30)
+            run_until(2)
+            body, message = deliveries[1]
+            assert body == {"order": 8}
+            assert message.delivery_info["sqs_message"]["Attributes"] == {
+                "ApproximateReceiveCount": "2"
+            }
+            message.ack()
+            assert admin.queues()[0]["in_flight"] == 0
+            assert admin.queues()[0]["visible"] == 0
+        finally:
+            connection.close()
+            hub.close()
+            set_event_loop(None)
