@@ -8,8 +8,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ._admin import PREFIX as ADMIN_PREFIX
 from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, LONG_POLL_POLICIES
-from ._server import ADMIN_PREFIX, SQSServer
+from ._server import SQSServer
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,16 +44,20 @@ def _stop_on_sigterm() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    server = SQSServer(
-        host=args.host,
-        port=args.port,
-        region=args.region,
-        account_id=args.account_id,
-        clock=args.clock,
-        seed=args.seed,
-        long_poll=args.long_poll,
-    )
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        server = SQSServer(
+            host=args.host,
+            port=args.port,
+            region=args.region,
+            account_id=args.account_id,
+            clock=args.clock,
+            seed=args.seed,
+            long_poll=args.long_poll,
+        )
+    except ValueError as error:
+        parser.error(str(error))
     try:
         server.bind()
     except OSError as error:

@@ -20,11 +20,12 @@ import base64
 import dataclasses
 import json
 import math
+import re
 import urllib.error
 import urllib.request
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 from ._core.clock import to_epoch, to_seconds
 from ._inspect import _utc
@@ -69,13 +70,21 @@ def _message(snapshot: MessageSnapshot) -> dict[str, Any]:
     }
 
 
-def _summary(view: QueueView) -> dict[str, Any]:
+_AWS_HOST = re.compile(r"\Ahttps://[^/]+")
+
+
+def _local(url: str, base_url: str) -> str:
+    """A simulator queue URL as the server hands it out."""
+    return _AWS_HOST.sub(base_url, url)
+
+
+def _summary(view: QueueView, base_url: str) -> dict[str, Any]:
     queue = view._queue()
     return {
         "name": view.name,
         "account_id": view.account_id,
         "region": view.region,
-        "url": queue.url,
+        "url": _local(queue.url, base_url),
         "arn": queue.arn,
         "fifo": queue.settings.fifo,
         "visible": queue.visible_count,
@@ -84,13 +93,13 @@ def _summary(view: QueueView) -> dict[str, Any]:
     }
 
 
-def _detail(view: QueueView) -> dict[str, Any]:
+def _detail(view: QueueView, base_url: str) -> dict[str, Any]:
     dlq = view.dlq
-    detail = _summary(view)
+    detail = _summary(view, base_url)
     detail.update(
         attributes=view.attributes,
         tags=view.tags,
-        dead_letter_queue=None if dlq is None else dlq.url,
+        dead_letter_queue=None if dlq is None else _local(dlq.url, base_url),
         messages={
             "visible": [_message(m) for m in view.visible],
             "in_flight": [_message(m) for m in view.in_flight],
@@ -146,6 +155,7 @@ def _move_clock(server: SQSServer, request: Any) -> None:
         raise AdminError(400, f"unknown clock request {how!r}")
 
 
+_NOT_JSON = b"\0"  # stands for a POST body of another content type
 _LAST_SECOND = 253402300799.0  # 9999-12-31T23:59:59Z: times must stay printable
 
 
@@ -154,8 +164,22 @@ def _within_calendar(epoch: float) -> None:
         raise AdminError(400, "the clock cannot move past the year 9999")
 
 
+def _json_body(body: bytes) -> Any:
+    if body == _NOT_JSON:
+        raise AdminError(415, "admin requests with a body must be sent as application/json")
+    try:
+        return json.loads(body or b"null")
+    except ValueError:
+        raise AdminError(400, "the body is not JSON") from None
+
+
 def _route(
-    server: SQSServer, method: str, parts: list[str], query: dict[str, list[str]], body: bytes
+    server: SQSServer,
+    method: str,
+    parts: list[str],
+    query: dict[str, list[str]],
+    body: bytes,
+    base_url: str,
 ) -> Any:
     def need(wanted: str) -> None:
         if method != wanted:
@@ -167,28 +191,29 @@ def _route(
             return {"status": "ok", "region": server.region, "account_id": server.account_id}
         case ["clock"]:
             if method == "POST":
-                try:
-                    request = json.loads(body or b"null")
-                except ValueError:
-                    raise AdminError(400, "the body is not JSON") from None
-                _move_clock(server, request)
+                _move_clock(server, _json_body(body))
             else:
                 need("GET")
             return _clock(server)
         case ["queues"]:
             need("GET")
             views = sorted(server.queues(), key=lambda v: v.url)
-            return {"queues": [_summary(v) for v in views]}
+            return {"queues": [_summary(v, base_url) for v in views]}
         case ["queues", account_id, name, *rest]:
             need("GET")
             region = query.get("region", [server.region])[0]
             try:
                 view = server.queue(name, account_id=account_id, region=region)
-            except LookupError as error:
-                raise AdminError(404, str(error)) from None
+            except LookupError:
+                urls = sorted(_local(q.url, base_url) for q in server.simulator.queues())
+                raise AdminError(
+                    404,
+                    f"no queue named {name!r} in account {account_id}, region {region}. "
+                    f"Queues that exist: {', '.join(urls) or '(none)'}",
+                ) from None
             match rest:
                 case []:
-                    return _detail(view)
+                    return _detail(view, base_url)
                 case ["messages", message_id]:
                     try:
                         history = view.history(message_id)
@@ -211,19 +236,34 @@ def _route(
             }
         case ["reset"]:
             need("POST")
+            _json_body(body)
             server.reset()
             return {"status": "reset"}
     raise AdminError(404, f"no admin route /{'/'.join(parts)}; see {PREFIX}health and the docs")
 
 
-def handle(server: SQSServer, method: str, path: str, query: str, body: bytes) -> tuple[int, bytes]:
+def handle(
+    server: SQSServer,
+    method: str,
+    path: str,
+    query: str,
+    body: bytes,
+    *,
+    content_type: str,
+    base_url: str,
+) -> tuple[int, bytes]:
     """(status, JSON body) for one admin request."""
-    parts = [p for p in path[len(PREFIX.rstrip("/")) :].split("/") if p]
+    parts = [unquote(p) for p in path[len(PREFIX.rstrip("/")) :].split("/") if p]
     try:
-        answer = _route(server, method, parts, parse_qs(query), body)
+        if method == "POST" and not content_type.lower().startswith("application/json"):
+            # Not a "simple" request a web page could send across origins unasked.
+            body = _NOT_JSON
+        answer = _route(server, method, parts, parse_qs(query), body, base_url)
         status = 200
     except AdminError as error:
         answer, status = {"error": error.message}, error.status
+    except (OverflowError, ValueError) as error:
+        answer, status = {"error": f"not a usable value: {error}"}, 400
     return status, json.dumps(answer, separators=(",", ":")).encode("utf-8")
 
 
@@ -276,7 +316,7 @@ class AdminClient:
         at = self._request("GET", "clock")["next_event_at"]
         return None if at is None else datetime.fromisoformat(at)
 
-    def advance(self, seconds: float | Any) -> datetime:
+    def advance(self, seconds: float | timedelta) -> datetime:
         """Move the server's clock forward (seconds or a timedelta); returns the new time."""
         answer = self._request("POST", "clock", {"advance": to_seconds(seconds)})
         return datetime.fromisoformat(answer["now"])

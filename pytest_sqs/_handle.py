@@ -132,6 +132,7 @@ class SQSHandle:
                 now = self.simulator.clock.now()
                 if at > now:
                     self.simulator.clock.advance(at - now)
+                    self.simulator.notify_send()
             if condition == "next event":
                 return _utc(self.simulator.clock.now())
         if condition == "next event":
@@ -196,6 +197,7 @@ class SQSHandle:
             target = controls.force_dead_letter(
                 self.simulator, view._queue(), message_id, self.simulator.clock.now()
             )
+            self.simulator.notify_send()  # a long poll may be waiting on the DLQ
             return QueueView.of(self.simulator, target)
 
     def expire(self, queue: str, message_id: str) -> None:
@@ -211,7 +213,9 @@ class SQSHandle:
 
     def queues(self) -> list[QueueView]:
         """Views of every queue, in every account and region."""
-        return [QueueView.of(self.simulator, queue) for queue in self.simulator.queues()]
+        simulator = self.simulator
+        with simulator.lock:  # queues may be created meanwhile by other threads
+            return [QueueView.of(simulator, queue) for queue in simulator.queues()]
 
 
 def _same_queue(call: APICall, queue: str) -> bool:

@@ -4,41 +4,31 @@ It speaks the AWS JSON 1.0 protocol of today's SDKs and the query protocol (form
 requests, XML answers) of older ones, on ``/`` and on queue-URL paths.  Queue URLs in
 answers name the host and port the client connected to, so clients follow them.  Under
 ``/_pytest_sqs/`` a small admin API moves the clock and shows the queues to tests in
-other processes (:mod:`pytest_sqs._admin`).
+other processes (:mod:`pytest_sqs._admin`).  The HTTP layer is :mod:`pytest_sqs._http`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 import threading
 import traceback
 from collections.abc import Mapping
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-from . import _active, _admin
-from ._core import errors
+from . import _active
 from ._core.clock import Clock
 from ._core.errors import SimulatorBug, SQSError
 from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, LONG_POLL_POLICIES, SQSSimulator
 from ._handle import SQSHandle
-from ._mock import CLOCKS, _make_clock
-from ._wire import json_protocol, query_protocol
+from ._http import FrontEnd
+from ._mock import _make_clock
 
-ADMIN_PREFIX = "/_pytest_sqs/"
-# Larger than any valid request (1 MiB of message plus JSON escaping); beyond it the
-# body is not read at all.
-MAX_REQUEST_BYTES = 8 * 1024 * 1024
-_CREDENTIAL_REGION = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/")
-# The URLs the simulator makes (https://sqs.<region>.<suffix>) and the legacy forms.
-_AWS_QUEUE_URL = re.compile(r"https://[^/]+(/\d{12}/[^/]+)\Z")
-_URL_KEYS = ("QueueUrl", "QueueUrls", "queueUrls")
-_OWN_HEADERS = frozenset({"content-length", "connection"})
+CLOCKS = ("wall", "manual")  # freezegun would freeze the real-time waits of long polls
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_LOOPBACK_NAMES = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "[::1]"}
 
 
 class SQSServer(SQSHandle):
@@ -77,6 +67,8 @@ class SQSServer(SQSHandle):
     ) -> None:
         if not isinstance(clock, Clock) and clock not in CLOCKS:
             raise ValueError(f"clock must be one of {CLOCKS} or a Clock, not {clock!r}")
+        if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
+            raise ValueError(f"account_id must be 12 digits, as AWS's are, not {account_id!r}")
         if long_poll not in LONG_POLL_POLICIES:
             raise ValueError(f"long_poll must be one of {LONG_POLL_POLICIES}, not {long_poll!r}")
         if start is not None and clock == "wall":
@@ -88,7 +80,7 @@ class SQSServer(SQSHandle):
         self.start_time = start
         self.seed = seed
         self.long_poll = long_poll
-        self._httpd: _HTTPServer | None = None
+        self._httpd: FrontEnd | None = None
         self._thread: threading.Thread | None = None
         self._requested_port = port
         self.bugs: list[str] = []  # internal failures, each as a report with its traceback
@@ -114,14 +106,20 @@ class SQSServer(SQSHandle):
             raise RuntimeError("this SQS server is already started")
         self._simulator = self._new_simulator()
         self._calls = []
-        self._httpd = _HTTPServer((self.host, self._requested_port), _Handler, self)
+        self._httpd = FrontEnd((self.host, self._requested_port), self)
         _active.servers.update(self._netlocs())
         return self
 
     def _netlocs(self) -> set[str]:
+        """Every ``host:port`` a client in this process may use for this server."""
         port = self.port
-        names = {self.endpoint_url.split("//", 1)[1], f"localhost:{port}"}
-        return names | ({f"127.0.0.1:{port}"} if self.host in ("0.0.0.0", "") else set())
+        host = self.host.lower()
+        names = {self.endpoint_url.split("//", 1)[1].lower()}
+        if host in ("", "0.0.0.0", "127.0.0.1", "localhost"):
+            names |= {f"127.0.0.1:{port}", f"localhost:{port}"}
+        if host in ("::", "::1", "localhost"):
+            names |= {f"[::1]:{port}", f"localhost:{port}"}
+        return names
 
     def start(self) -> SQSServer:
         """Serve in a background thread; returns ``self``."""
@@ -160,15 +158,14 @@ class SQSServer(SQSHandle):
         if self._httpd is None:
             return
         _active.servers.difference_update(self._netlocs())
-        simulator = self._simulator
+        simulator, self._simulator = self._simulator, None
+        self._httpd.end_connections()  # clients see the server go, as when it is killed
         if simulator is not None:
-            with simulator.lock:  # wake long polls so their threads end
-                simulator.notify_send()
+            simulator.close()  # and the threads of long polls in flight end now
         self._httpd.server_close()
         self._httpd = None
-        if simulator is not None:
+        if simulator is not None and not isinstance(self._clock_option, Clock):
             simulator.clock.close()
-        self._simulator = None
 
     def __enter__(self) -> SQSServer:
         return self.start()
@@ -182,13 +179,19 @@ class SQSServer(SQSHandle):
         self.stop()
 
     def reset(self) -> None:
-        """Forget every queue and call: a fresh simulator with the same options."""
+        """Forget every queue and call: a fresh simulator with the same options (a
+        "manual" clock starts again at ``start``; a Clock you passed is kept as it is)."""
         old = self.simulator
-        with old.lock:
-            old.notify_send()
+        if not isinstance(self._clock_option, Clock):
+            old.clock.close()
         self._simulator = self._new_simulator()
         self._calls = []
-        old.clock.close()
+        old.close()  # long polls in flight end now, empty-handed
+
+    def current(self) -> SQSSimulator | None:
+        """The simulator now serving (``None`` once stopped); each request keeps the one
+        it started with."""
+        return self._simulator
 
     # -- where clients connect ------------------------------------------------
 
@@ -215,6 +218,7 @@ class SQSServer(SQSHandle):
             "AWS_ENDPOINT_URL_SQS": self.endpoint_url,
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",  # never a real token next to the fake key
             "AWS_DEFAULT_REGION": self.region,
             "AWS_REGION": self.region,
             "AWS_EC2_METADATA_DISABLED": "true",
@@ -244,16 +248,26 @@ class SQSServer(SQSHandle):
     # -- answering ------------------------------------------------------------
 
     def call(
-        self, operation: str, params: Mapping[str, Any], *, region: str | None, trace: str | None
+        self,
+        simulator: SQSSimulator,
+        operation: str,
+        params: Mapping[str, Any],
+        *,
+        region: str | None,
+        trace: str | None,
     ) -> dict[str, Any]:
-        """Run one action on the simulator and record it (errors propagate)."""
-        simulator = self.simulator
+        """Run one action on ``simulator`` and record it, unless a reset replaced that
+        simulator meanwhile (errors propagate)."""
         try:
             result = simulator.handle(operation, params, region=region, trace_header=trace)
         except SQSError as error:
-            self.record(operation, dict(params), None, error.kind.code)
+            if simulator is self._simulator:
+                self._calls.append(
+                    (operation, dict(params), simulator.clock.now(), None, error.kind.code)
+                )
             raise
-        self.record(operation, dict(params), result, None)
+        if simulator is self._simulator:
+            self._calls.append((operation, dict(params), simulator.clock.now(), result, None))
         return result
 
     def report_bug(self, operation: str, params: Mapping[str, Any], exc: BaseException) -> str:
@@ -263,208 +277,3 @@ class SQSServer(SQSHandle):
         self.bugs.append(report)
         print(report, file=sys.stderr)
         return str(bug).splitlines()[0]
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(
-        self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], owner: SQSServer
-    ) -> None:
-        if ":" in address[0]:
-            self.address_family = __import__("socket").AF_INET6
-        self.owner = owner
-        super().__init__(address, handler)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: SDKs reuse connections
-    disable_nagle_algorithm = True  # else small answers wait ~40 ms for delayed ACKs
-    server: _HTTPServer
-    server_version = "pytest-sqs"
-    sys_version = ""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # quiet: tests read results, not access logs
-
-    # -- transport ------------------------------------------------------------
-
-    def do_POST(self) -> None:
-        body = self._read_body()
-        if body is not None:
-            self._dispatch(body)
-
-    def do_GET(self) -> None:
-        self._dispatch(b"")
-
-    def do_PUT(self) -> None:
-        self.do_POST()
-
-    def do_DELETE(self) -> None:
-        self.do_POST()
-
-    def _read_body(self) -> bytes | None:
-        """The request body, or ``None`` after answering a request whose body is refused."""
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return self._read_chunked()
-        length_text = self.headers.get("Content-Length", "0") or "0"
-        try:
-            length = int(length_text)
-        except ValueError:
-            length = -1
-        if length < 0:
-            self._refuse(400, f"Invalid Content-Length {length_text!r}")
-            return None
-        if length > MAX_REQUEST_BYTES:
-            self._too_large()
-            return None
-        body = self.rfile.read(length)
-        if len(body) < length:  # the client went away mid-request: run nothing
-            self.close_connection = True
-            return None
-        return body
-
-    def _read_chunked(self) -> bytes | None:
-        chunks: list[bytes] = []
-        total = 0
-        while True:
-            line = self.rfile.readline(1024).split(b";", 1)[0].strip()
-            try:
-                size = int(line, 16)
-            except ValueError:
-                self._refuse(400, "Malformed chunked body")
-                return None
-            if size == 0:
-                while self.rfile.readline(1024).strip():
-                    pass  # trailers
-                return b"".join(chunks)
-            total += size
-            if total > MAX_REQUEST_BYTES:
-                self._too_large()
-                return None
-            chunk = self.rfile.read(size)
-            if len(chunk) < size:  # the client went away mid-request: run nothing
-                self.close_connection = True
-                return None
-            chunks.append(chunk)
-            self.rfile.readline(1024)
-
-    def _too_large(self) -> None:
-        simulator = self.server.owner.simulator
-        error = SQSError(errors.BODY_TOO_LARGE, limit=MAX_REQUEST_BYTES)
-        status, headers, body = json_protocol.encode_error(
-            error, simulator.new_uuid(), simulator.clock.now()
-        )
-        self.close_connection = True  # the unread body must not be taken for a request
-        self._send(status, {**headers, "connection": "close"}, body)
-
-    def _refuse(self, status: int, text: str) -> None:
-        """Answer a request that is not HTTP we can read, and drop the connection."""
-        body = text.encode("utf-8")
-        self.close_connection = True
-        self._send(status, {"content-type": "text/plain", "connection": "close"}, body)
-
-    def _send(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
-        """Write the whole answer at once (split writes wait for delayed ACKs)."""
-        reason = self.responses.get(status, ("",))[0]
-        lines = [f"HTTP/1.1 {status} {reason}", f"Server: {self.server_version}"]
-        lines += [f"{n}: {v}" for n, v in headers.items() if n not in _OWN_HEADERS]
-        if "date" not in headers:
-            lines.append(f"Date: {self.date_time_string()}")
-        lines.append(f"Content-Length: {len(body)}")
-        lines.append("Connection: " + ("close" if self.close_connection else "keep-alive"))
-        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
-        try:
-            self.wfile.write(head if self.command == "HEAD" else head + body)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the client went away; nothing is lost here
-
-    # -- routing --------------------------------------------------------------
-
-    def _dispatch(self, body: bytes) -> None:
-        owner = self.server.owner
-        url = urlsplit(self.path)
-        if url.path.startswith(ADMIN_PREFIX) or url.path == ADMIN_PREFIX.rstrip("/"):
-            status, payload = _admin.handle(owner, self.command, url.path, url.query, body)
-            self._send(status, {"content-type": "application/json"}, payload)
-            return
-        target = self.headers.get("X-Amz-Target")
-        content_type = self.headers.get("Content-Type", "")
-        if json_protocol.is_json(content_type):
-            self._json(target, body)
-        elif "x-www-form-urlencoded" in content_type.lower() or (
-            target is None and "Action=" in url.query
-        ):
-            self._query(url.path, url.query, body)
-        else:
-            # Neither protocol: what AWS's front door answers when it finds no operation.
-            self._send(404, {"content-type": "text/xml"}, b"<UnknownOperationException/>\n")
-
-    def _region(self) -> str | None:
-        match = _CREDENTIAL_REGION.search(self.headers.get("Authorization", ""))
-        return match.group(1) if match else None
-
-    def _base_url(self) -> str:
-        host = self.headers.get("Host") or self.server.owner.endpoint_url.split("//", 1)[1]
-        return f"http://{host}"
-
-    def _run(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        """Run the action, with queue URLs in the answer pointing at this server."""
-        owner = self.server.owner
-        trace = self.headers.get("X-Amzn-Trace-Id")
-        try:
-            result = owner.call(operation, params, region=self._region(), trace=trace)
-        except SQSError:
-            raise
-        except Exception as exc:
-            raise SQSError(
-                errors.SIMULATOR_BUG, report=owner.report_bug(operation, params, exc)
-            ) from exc
-        return _localise(result, self._base_url())
-
-    def _json(self, target: str | None, body: bytes) -> None:
-        owner = self.server.owner
-        request_id = owner.simulator.new_uuid()
-        now = owner.simulator.clock.now()
-        try:
-            operation, params = json_protocol.decode_request(target, body)
-            payload = json_protocol.encode_result(self._run(operation, params))
-        except SQSError as error:
-            status, headers, payload = json_protocol.encode_error(error, request_id, now)
-            self._send(status, headers, payload)
-            return
-        self._send(200, json_protocol.response_headers(request_id, now), payload)
-
-    def _query(self, path: str, query: str, body: bytes) -> None:
-        owner = self.server.owner
-        request_id = owner.simulator.new_uuid()
-        form = parse_qsl(query, keep_blank_values=True)
-        form += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-        operation = None
-        try:
-            operation, params = query_protocol.decode_request(form, path)
-            payload = query_protocol.encode_result(
-                operation, self._run(operation, params), request_id
-            )
-        except SQSError as error:
-            status, headers, payload = query_protocol.encode_error(error, request_id)
-            self._send(status, headers, payload)
-            return
-        self._send(200, query_protocol.response_headers(request_id), payload)
-
-
-def _localise(result: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """Queue URLs as this server's: ``http://<host:port>/<account>/<name>``."""
-    for key in _URL_KEYS:
-        value = result.get(key)
-        if isinstance(value, str):
-            result[key] = _AWS_QUEUE_URL.sub(lambda m: base_url + m.group(1), value)
-        elif isinstance(value, list):
-            result[key] = [_AWS_QUEUE_URL.sub(lambda m: base_url + m.group(1), v) for v in value]
-    return result
-
-
-def dumps(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")

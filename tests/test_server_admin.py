@@ -18,7 +18,6 @@ from pytest_sqs import AdminClient, AdminError, SQSServer
 
 ACCOUNT = "123456789012"
 START = datetime(2030, 1, 1, tzinfo=timezone.utc)
-AWS_URL = f"https://sqs.us-east-1.amazonaws.com/{ACCOUNT}/"
 ARN = f"arn:aws:sqs:us-east-1:{ACCOUNT}:"
 
 
@@ -67,7 +66,10 @@ def admin(server: SQSServer) -> AdminClient:
 def raw(server: SQSServer, method: str, route: str, body: bytes | None = None) -> Any:
     """(status, content type, parsed JSON body) of one admin request over plain HTTP."""
     request = urllib.request.Request(
-        f"{server.endpoint_url}/_pytest_sqs/{route}", data=body, method=method
+        f"{server.endpoint_url}/_pytest_sqs/{route}",
+        data=body,
+        method=method,
+        headers={"Content-Type": "application/json"},
     )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
@@ -247,7 +249,7 @@ def test_queues_with_their_counts(server: SQSServer, admin: AdminClient, client:
             "name": name,
             "account_id": ACCOUNT,
             "region": region,
-            "url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT}/{name}",
+            "url": f"{server.endpoint_url}/{ACCOUNT}/{name}",
             "arn": f"arn:aws:sqs:{region}:{ACCOUNT}:{name}",
             "fifo": fifo,
             "visible": counts[0],
@@ -294,14 +296,14 @@ def test_queue_detail(server: SQSServer, admin: AdminClient, client: Any) -> Non
         "name": "work",
         "account_id": ACCOUNT,
         "region": "us-east-1",
-        "url": AWS_URL + "work",
+        "url": f"{server.endpoint_url}/{ACCOUNT}/work",  # as the server hands it out
         "arn": ARN + "work",
         "fifo": False,
         "visible": 1,
         "in_flight": 1,
         "delayed": 1,
         "tags": {"team": "core"},
-        "dead_letter_queue": AWS_URL + "dead",
+        "dead_letter_queue": f"{server.endpoint_url}/{ACCOUNT}/dead",
     }
     assert attributes == server.queue("work").attributes
     assert attributes["VisibilityTimeout"] == "40"
@@ -400,7 +402,7 @@ def test_a_queue_in_another_region_or_account(
     assert info.value.status == 404
     assert info.value.message == (
         f"no queue named 'abroad' in account {ACCOUNT}, region us-east-1. Queues that "
-        f"exist: https://sqs.eu-west-1.amazonaws.com/{ACCOUNT}/abroad"
+        f"exist: {server.endpoint_url}/{ACCOUNT}/abroad"
     )
     with pytest.raises(AdminError) as info:
         admin.queue("abroad", region="eu-west-1", account_id="111111111111")

@@ -107,6 +107,7 @@ def test_sqs_server_serves_a_boto3_client_and_is_the_handle(run: pytest.Pytester
                 "AWS_DEFAULT_REGION": "us-east-1",
                 "AWS_REGION": "us-east-1",
                 "AWS_EC2_METADATA_DISABLED": "true",
+                "AWS_SESSION_TOKEN": "testing",
             }
         """
     )

@@ -129,6 +129,7 @@ class SQSSimulator:
         self._uids = 0
         self.move_tasks: dict[str, list[MoveTask]] = {}  # by source ARN, oldest first
         self.running_tasks: list[MoveTask] = []
+        self.closed = False
 
     # -- the one entry point -------------------------------------------------
 
@@ -163,7 +164,12 @@ class SQSSimulator:
             try:
                 if self.running_tasks:
                     settle_tasks(self, call.now)
-                return fn(self, call, params)
+                result = fn(self, call, params)
+                if self.long_poll_policy == "real":
+                    # A delete, a visibility change or a purge may free a message (or a FIFO
+                    # group) that a long poll in another thread is waiting for.
+                    self._sent.notify_all()
+                return result
             except (SQSError, UnsupportedBySimulator):
                 raise
             except Exception as exc:
@@ -178,6 +184,12 @@ class SQSSimulator:
     def notify_send(self) -> None:
         """Wake long polls waiting in other threads (called with the lock held)."""
         self._sent.notify_all()
+
+    def close(self) -> None:
+        """End every long poll in flight, empty-handed (the server stops or resets)."""
+        with self.lock:
+            self.closed = True
+            self._sent.notify_all()
 
     def long_poll(
         self, call: Call, queue: Queue, wait_s: int, take: Callable[[Call], list[T]]
@@ -223,6 +235,8 @@ class SQSSimulator:
     ) -> tuple[Call, list[T]]:
         real_deadline = time.monotonic() + wait_s
         while True:
+            if self.closed:
+                return call, []
             call = self._settled(call, queue)
             taken = take(call) if queue.visible_count else []
             remaining = real_deadline - time.monotonic()

@@ -13,12 +13,12 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable
-from email.utils import formatdate
 from typing import Any
 from xml.sax.saxutils import escape
 
 from .._core import actions, errors
 from .._core.errors import SQSError
+from .json_protocol import http_date
 
 NAMESPACE = "http://queue.amazonaws.com/doc/2012-11-05/"
 CONTENT_TYPE = "text/xml"
@@ -112,7 +112,14 @@ def _blob(value: Any) -> Any:
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise SQSError(errors.INVALID_BASE64, value=value) from None
+        raise SQSError(errors.INVALID_BASE64, value=value[:100]) from None
+
+
+def _leaf(entry: dict[str, Any], key: str, default: Any = None) -> Any:
+    """A scalar member of a flattened entry; ``Name.x=...`` makes ``Name`` a node, which
+    counts as absent (the core then refuses the entry as it refuses a missing name)."""
+    value = entry.get(key, default)
+    return value if isinstance(value, str) else default
 
 
 def _attribute_value(node: Any) -> Any:
@@ -145,16 +152,20 @@ def _members(tree: dict[str, Any], action: str) -> dict[str, Any]:
             ]
         elif key in _VALUE_MAPS:
             params[_VALUE_MAPS[key]] = {
-                entry.get("Name"): _attribute_value(entry.get("Value"))
+                _leaf(entry, "Name"): _attribute_value(entry.get("Value"))
                 for entry in _indexed(node)
                 if isinstance(entry, dict)
             }
         elif key == "Attribute":
             params["Attributes"] = {
-                e.get("Name"): e.get("Value") for e in _indexed(node) if isinstance(e, dict)
+                _leaf(e, "Name"): _leaf(e, "Value") for e in _indexed(node) if isinstance(e, dict)
             }
         elif key == "Tag":
-            tags = {e.get("Key"): e.get("Value", "") for e in _indexed(node) if isinstance(e, dict)}
+            tags = {
+                _leaf(e, "Key"): _leaf(e, "Value", "")
+                for e in _indexed(node)
+                if isinstance(e, dict)
+            }
             params["tags" if action == "CreateQueue" else "Tags"] = tags
         elif key in _STRING_LISTS.values() or key in ("Attributes", "Tags", "Entries"):
             params[key] = _indexed(node)  # ``AttributeNames=``: an empty list
@@ -264,15 +275,16 @@ def encode_result(action: str, result: dict[str, Any], request_id: str) -> bytes
     return "".join(out).encode("utf-8")
 
 
-def response_headers(request_id: str) -> dict[str, str]:
+def response_headers(request_id: str, now: float) -> dict[str, str]:
+    """The headers of an XML answer; ``Date`` on the simulated clock, as JSON answers."""
     return {
         "x-amzn-requestid": request_id,
-        "date": formatdate(usegmt=True),
+        "date": http_date(int(now)),
         "content-type": CONTENT_TYPE,
     }
 
 
-def encode_error(error: SQSError, request_id: str) -> tuple[int, dict[str, str], bytes]:
+def encode_error(error: SQSError, request_id: str, now: float) -> tuple[int, dict[str, str], bytes]:
     """(status, headers, body) of an XML error answer."""
     kind = error.kind
     message = QUERY_NON_EXISTENT_QUEUE if error.spec is errors.NON_EXISTENT_QUEUE else error.message
@@ -282,4 +294,4 @@ def encode_error(error: SQSError, request_id: str) -> tuple[int, dict[str, str],
         f"<Message>{_text(message)}</Message><Detail/></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     ).encode()
-    return kind.status, response_headers(request_id), body
+    return kind.status, response_headers(request_id, now), body
