@@ -165,7 +165,7 @@ def decode_request(target: str | None, body: bytes) -> tuple[str, dict[str, Any]
     if prefix + "." != TARGET_PREFIX or operation not in actions.load():
         raise SQSError(errors.UNKNOWN_OPERATION)
     try:
-        params = json.loads(body.decode("utf-8")) if body.strip() else {}
+        params = json.loads(body.decode("utf-8"))  # empty is malformed too (Coral's way)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise SQSError(errors.MALFORMED_BODY) from None
     if not isinstance(params, dict):
