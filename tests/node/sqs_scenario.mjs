@@ -1,5 +1,6 @@
-// The AWS SDK for JavaScript v3 against a pytest-sqs server: the SDK verifies every
-// MD5 it receives, so a wrong digest fails here.  Prints one JSON document of results.
+// The AWS SDK for JavaScript v3 against a pytest-sqs server: the SDK verifies the body
+// MD5 of every send and receive, so a wrong digest fails here; the attribute MD5s are
+// compared by the test.  Prints one JSON document of results.
 // Usage: node sqs_scenario.mjs <endpoint-url>   (credentials and region from the env)
 import {
   SQSClient,
