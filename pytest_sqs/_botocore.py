@@ -55,7 +55,7 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
     mock = _active.current()
     if mock is None:
         return None
-    if _active.servers and urlsplit(params.get("url") or "").netloc in _active.servers:
+    if _active.servers and urlsplit(params.get("url") or "").netloc.lower() in _active.servers:
         return None  # a client of a pytest-sqs server in this process: it goes over HTTP
     simulator = mock.simulator
     api_params = context.get(_PARAMS_KEY)

@@ -27,7 +27,7 @@ from ._http import FrontEnd
 from ._mock import _make_clock
 
 CLOCKS = ("wall", "manual")  # freezegun would freeze the real-time waits of long polls
-_ACCOUNT_ID = re.compile(r"\d{12}")
+_ACCOUNT_ID = re.compile(r"[0-9]{12}")
 _LOOPBACK_NAMES = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "[::1]"}
 
 
