@@ -24,6 +24,7 @@ from ._server import SQSServer
 
 _MOCK_KEY = pytest.StashKey[MockSQS]()
 _SERVER_KEY = pytest.StashKey[SQSServer]()
+_BLOCKING_PUSHED = pytest.StashKey[bool]()
 _MARKER_KEYWORDS = ("region", "account_id", "clock", "start", "seed", "long_poll")
 
 INI_OPTIONS: dict[str, tuple[str, str]] = {
@@ -77,10 +78,14 @@ def pytest_configure(config: pytest.Config) -> None:
     _check_choices(config)
     # A stack, not a switch: pytester runs sessions inside this one.
     _active.push_blocking(_blocking(config))
+    config.stash[_BLOCKING_PUSHED] = True
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    _active.pop_blocking()
+    # Only a session that pushed pops: one refused at configure (a bad ini value) must
+    # not take away the enclosing session's setting.
+    if config.stash.get(_BLOCKING_PUSHED, False):
+        _active.pop_blocking()
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -55,7 +55,9 @@ def test_each_error_parses_as_botocore_sees_real_sqs(kind: ErrorKind) -> None:
     "shape", sorted(s.name for s in MODEL.error_shapes), ids=lambda shape: shape
 )
 def test_each_modelled_error_raises_its_exception_class(shape: str) -> None:
-    client = botocore.session.get_session().create_client("sqs", region_name="us-east-1")
+    client = botocore.session.get_session().create_client(
+        "sqs", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+    )
     parsed = _parse(KINDS_BY_SHAPE[shape], "text")
     # botocore picks the class by QueryErrorCode for query-compatible SQS errors.
     exception_class = client.exceptions.from_code(parsed["Error"]["QueryErrorCode"])

@@ -7,8 +7,11 @@ patched ``URLLib3Session.send`` that raises instead.
 
 from __future__ import annotations
 
+import boto3
 import pytest
 from _pytester_support import PLUGIN_INSTALLED, UNMOCKED, prepare
+
+from pytest_sqs import UnmockedRequestError
 
 pytest_plugins = ["pytester"]
 
@@ -243,3 +246,21 @@ def test_inner_session_without_blocking(pytester):
 """
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    "bad_ini", [{"sqs_block_unmocked": "maybe"}, {"sqs_clock": "sundial"}], ids=["block", "clock"]
+)
+def test_an_in_process_session_refused_at_configure_leaves_blocking_on(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, bad_ini: dict[str, str]
+) -> None:
+    # An inner session with a bad ini value stops at configure; its unconfigure once took
+    # away *this* session's block, and later tests could send SQS requests out.
+    prepare(pytester, monkeypatch, **bad_ini)
+    pytester.makepyfile("def test_never_run():\n    pass\n")
+    assert pytester.runpytest().ret == pytest.ExitCode.USAGE_ERROR
+    client = boto3.session.Session().client(
+        "sqs", region_name="us-east-1", aws_access_key_id="k", aws_secret_access_key="s"
+    )
+    with pytest.raises(UnmockedRequestError):
+        client.list_queues()
