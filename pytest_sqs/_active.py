@@ -23,6 +23,7 @@ FAKE_ENV: dict[str, str | None] = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
+    "AWS_SECURITY_TOKEN": None,  # botocore reads this legacy name before AWS_SESSION_TOKEN
     "AWS_EC2_METADATA_DISABLED": "true",
     "AWS_PROFILE": None,
     "AWS_DEFAULT_PROFILE": None,
@@ -108,14 +109,18 @@ def _switch_on() -> None:
     if boto3 is not None:
         _saved_session[:] = [boto3.DEFAULT_SESSION]
         boto3.DEFAULT_SESSION = _default_session(boto3)
+    else:
+        _saved_session[:] = [None]  # boto3 imported under the mock starts without one after
     _botocore.install_send_guard()
 
 
 def _switch_off() -> None:
     _update_guard()
     boto3: Any = sys.modules.get("boto3")
-    if boto3 is not None and _saved_session:
-        boto3.DEFAULT_SESSION = _saved_session.pop()
+    saved = _saved_session.pop() if _saved_session else None
+    if boto3 is not None:
+        # A session boto3 made under the mock holds the fake credentials: never keep it.
+        boto3.DEFAULT_SESSION = saved
     for name, value in _saved_env.items():
         _set_env(name, value)
     _saved_env.clear()

@@ -13,9 +13,15 @@ from freezegun import freeze_time
 
 from ._core.clock import Clock, to_epoch, to_seconds
 
+_started: list[FreezegunClock] = []  # in start order: freezegun stops in reverse
+
 
 class FreezegunClock(Clock):
     """Freezes the process clock at ``start`` (default: now) until the mock stops.
+
+    freezegun must be stopped in the reverse order of starting, and mocks may stop in any
+    order: a clock closed while a later one runs stays frozen underneath it and is
+    stopped when that one stops.
 
     Args:
         start: epoch seconds or ``datetime`` to freeze at; default: the current time.
@@ -31,6 +37,8 @@ class FreezegunClock(Clock):
         # So --durations reads frozen time for these tests.
         self._freezer: Any = freeze_time(when)
         self._frozen: Any = self._freezer.start()
+        self._closed = False
+        _started.append(self)
 
     def now(self) -> float:
         import time
@@ -41,4 +49,6 @@ class FreezegunClock(Clock):
         self._frozen.tick(timedelta(seconds=to_seconds(delta)))
 
     def close(self) -> None:
-        self._freezer.stop()
+        self._closed = True
+        while _started and _started[-1]._closed:
+            _started.pop()._freezer.stop()

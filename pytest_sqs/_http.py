@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import select
 import socket
 import threading
 from collections.abc import Mapping
@@ -212,6 +213,14 @@ class Handler(BaseHTTPRequestHandler):
             # Neither protocol: what AWS's front door answers when it finds no operation.
             self._send(404, {"content-type": "text/xml"}, _NO_OPERATION)
 
+    def _client_gone(self) -> bool:
+        """Whether the client hung up (its side of the socket reads as closed)."""
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
+
     def _region(self) -> str | None:
         match = _CREDENTIAL_REGION.search(self.headers.get("Authorization", ""))
         return match.group(1) if match else None
@@ -236,6 +245,7 @@ class Handler(BaseHTTPRequestHandler):
                 params,
                 region=self._region(),
                 trace=self.headers.get("X-Amzn-Trace-Id"),
+                gone=self._client_gone,
             )
         except SQSError:
             raise

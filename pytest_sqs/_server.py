@@ -13,7 +13,7 @@ import re
 import sys
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Any
@@ -255,11 +255,14 @@ class SQSServer(SQSHandle):
         *,
         region: str | None,
         trace: str | None,
+        gone: Callable[[], bool] | None = None,
     ) -> dict[str, Any]:
         """Run one action on ``simulator`` and record it, unless a reset replaced that
         simulator meanwhile (errors propagate)."""
         try:
-            result = simulator.handle(operation, params, region=region, trace_header=trace)
+            result = simulator.handle(
+                operation, params, region=region, trace_header=trace, gone=gone
+            )
         except SQSError as error:
             if simulator is self._simulator:
                 self._calls.append(

@@ -108,7 +108,8 @@ _FIELD_OF["FifoQueue"] = "fifo"
 
 def _parse_int(name: str, raw: str) -> int:
     low, high = _INT_RANGES[name]
-    if not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
+    # Length first: int() refuses strings of over 4,300 digits with a ValueError.
+    if len(raw) > 20 or not _DIGITS.fullmatch(raw) or not low <= int(raw) <= high:
         raise SQSError(errors.INVALID_ATTRIBUTE, name=name)
     return int(raw)
 

@@ -49,7 +49,7 @@ def parse_redrive_policy(raw: str) -> RedrivePolicy:
     count = policy["maxReceiveCount"]
     # A number or a numeric string is accepted (§6.1).
     valid_count = (isinstance(count, int) and not isinstance(count, bool)) or (
-        isinstance(count, str) and re.fullmatch(r"-?[0-9]+", count) is not None
+        isinstance(count, str) and re.fullmatch(r"-?[0-9]{1,20}", count) is not None
     )
     if not valid_count or not 1 <= int(count) <= limits.MAX_RECEIVE_COUNT:
         raise _invalid(

@@ -36,6 +36,9 @@ class Call:
     region: str
     now: float
     trace_header: str | None = None
+    # Whether the caller has gone away (a server's client hung up): a long poll then
+    # stops before it takes anything, so no message goes in flight to nobody.
+    gone: Callable[[], bool] | None = None
 
 
 @dataclass(slots=True)
@@ -141,6 +144,7 @@ class SQSSimulator:
         region: str | None = None,
         account_id: str | None = None,
         trace_header: str | None = None,
+        gone: Callable[[], bool] | None = None,
     ) -> dict[str, Any]:
         """Run one SQS action; return its result as botocore models it.
 
@@ -160,6 +164,7 @@ class SQSSimulator:
                 region=region or self.region,
                 now=self.clock.now(),
                 trace_header=trace_header,
+                gone=gone,
             )
             try:
                 if self.running_tasks:
@@ -180,6 +185,8 @@ class SQSSimulator:
     # How long a long poll waits in real time for a send from another thread before
     # it fast-forwards the clock.  Only paid when other threads exist.
     REAL_GRACE_S = 0.005
+    # How often a real-time long poll looks whether its caller is still there.
+    GONE_CHECK_S = 0.1
 
     def notify_send(self) -> None:
         """Wake long polls waiting in other threads (called with the lock held)."""
@@ -235,7 +242,7 @@ class SQSSimulator:
     ) -> tuple[Call, list[T]]:
         real_deadline = time.monotonic() + wait_s
         while True:
-            if self.closed:
+            if self.closed or (call.gone is not None and call.gone()):
                 return call, []
             call = self._settled(call, queue)
             taken = take(call) if queue.visible_count else []
@@ -245,6 +252,8 @@ class SQSSimulator:
             next_change = queue.next_change_at()
             if next_change is not None:
                 remaining = min(remaining, max(next_change - call.now, 0.001))
+            if call.gone is not None:
+                remaining = min(remaining, self.GONE_CHECK_S)
             self._sent.wait(remaining)
 
     # -- state shared by the actions ----------------------------------------
