@@ -108,8 +108,9 @@ class Queue:
 
     def _show_returning(self, returning: list[tuple[float, Message]]) -> None:
         # A message whose visibility timeout ends goes back to the head of the queue, as
-        # AWS was seen to redeliver it first (§4.1); the earliest ends up first.
-        for at, message in reversed(returning):
+        # AWS was seen to redeliver it first (§4.1).  In time order, each to the head: the
+        # answer must not depend on whether anything looked at the queue in between.
+        for at, message in returning:
             self._to_ready(message, at, Event.VISIBLE_AGAIN, front=True)
 
     # -- timers -------------------------------------------------------------

@@ -222,7 +222,7 @@ class SQSSimulator:
             if taken:
                 return call, taken
         while True:
-            next_change = queue.next_change_at()
+            next_change = self._next_change(queue)
             target = deadline if next_change is None else min(next_change, deadline)
             now = self.clock.now()
             if target > now:
@@ -232,8 +232,21 @@ class SQSSimulator:
             if taken or call.now >= deadline:
                 return call, taken
 
+    def _next_change(self, queue: Queue) -> float | None:
+        """When something may next become available to a long poll on ``queue``: a delay
+        or visibility timeout ending, a FIFO group unlocked by retention, a move task's
+        next step (it may deliver here)."""
+        times = [queue.next_change_at()]
+        if queue.settings.fifo:
+            times.append(queue.next_event_at())
+        times += [task.next_step_at() for task in self.running_tasks]
+        pending = [t for t in times if t is not None]
+        return min(pending) if pending else None
+
     def _settled(self, call: Call, queue: Queue) -> Call:
         now = self.clock.now()
+        if self.running_tasks:
+            settle_tasks(self, now)
         queue.settle(now)
         return replace(call, now=now)
 
@@ -249,7 +262,7 @@ class SQSSimulator:
             remaining = real_deadline - time.monotonic()
             if taken or remaining <= 0:
                 return call, taken
-            next_change = queue.next_change_at()
+            next_change = self._next_change(queue)
             if next_change is not None:
                 remaining = min(remaining, max(next_change - call.now, 0.001))
             if call.gone is not None:

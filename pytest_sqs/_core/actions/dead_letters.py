@@ -58,6 +58,7 @@ def start_message_move_task(sim: SQSSimulator, call: Call, params: Mapping[str, 
     DestinationArn, as new messages; at MaxNumberOfMessagesPerSecond per simulated second
     (watch it with advance()), or all at once without a rate; one running task per source."""
     source = _queue_by_arn(sim, params, "SourceArn")
+    source.settle(call.now)  # timers due by now first: a message visible again counts
     destination = (
         None
         if params.get("DestinationArn") is None
