@@ -357,10 +357,15 @@ assert set(FAKE_ENV) | set(_REGION_VARIABLES) <= set(VALUES)
 
 
 def initial_states() -> st.SearchStrategy[dict[str, str | None]]:
-    """Each variable unset, empty, or set to a value (odd ones included)."""
+    """Each variable unset, empty, or set to a value (odd ones included).  Not an empty
+    AWS_CA_BUNDLE: botocore 1.44 refuses to make any client with one, mock or not."""
     return st.fixed_dictionaries(
         {
-            name: st.one_of(st.none(), st.just(""), st.sampled_from(values))
+            name: st.one_of(
+                st.none(),
+                st.nothing() if name == "AWS_CA_BUNDLE" else st.just(""),
+                st.sampled_from(values),
+            )
             for name, values in VALUES.items()
         }
     )
