@@ -9,7 +9,7 @@ from typing import Any
 
 from ._core import controls
 from ._core.clock import Clock, to_seconds
-from ._core.simulator import SQSSimulator, region_of_url, split_queue_url
+from ._core.simulator import LONG_POLL_POLICIES, SQSSimulator, region_of_url, split_queue_url
 from ._inspect import APICall, QueueView, _utc, next_event_at
 
 
@@ -17,9 +17,33 @@ class SQSHandle:
     """A running simulator, as tests see it (subclasses start and stop it)."""
 
     _NOT_RUNNING = "the simulator is not started"
+    CLOCKS: tuple[str, ...] = ("wall", "manual")  # the clock names this way of running takes
 
-    def __init__(self, *, region: str) -> None:
+    def __init__(
+        self,
+        *,
+        region: str,
+        account_id: str,
+        clock: str | Clock,
+        start: float | datetime | None,
+        seed: int | None,
+        long_poll: str,
+    ) -> None:
+        # Refuse bad options here, where the user wrote them, not at start.
+        clocks = self.CLOCKS
+        if not isinstance(clock, Clock) and clock not in clocks:
+            raise ValueError(f"clock must be one of {clocks} or a Clock, not {clock!r}")
+        if long_poll not in LONG_POLL_POLICIES:
+            raise ValueError(f"long_poll must be one of {LONG_POLL_POLICIES}, not {long_poll!r}")
+        if start is not None and clock == "wall":
+            needs = " or ".join(f"clock={name!r}" for name in clocks if name != "wall")
+            raise ValueError(f"start= needs {needs}")
         self.region = region
+        self.account_id = account_id
+        self._clock_option = clock
+        self.start_time = start
+        self.seed = seed
+        self.long_poll = long_poll
         # Raw (action, params, at, response, error): recording is on every call's path,
         # so the APICall records are only built when a test reads them.
         self._calls: list[tuple[str, dict[str, Any], float, Any, str | None]] = []

@@ -15,7 +15,6 @@ from ._core.clock import Clock, ManualClock, WallClock
 from ._core.simulator import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_REGION,
-    LONG_POLL_POLICIES,
     SQSSimulator,
 )
 from ._handle import SQSHandle
@@ -59,6 +58,7 @@ class MockSQS(SQSHandle):
     """
 
     _NOT_RUNNING = "mock_sqs is not started: use it in a with block or call start()"
+    CLOCKS = CLOCKS
 
     def __init__(
         self,
@@ -70,19 +70,14 @@ class MockSQS(SQSHandle):
         seed: int | None = None,
         long_poll: str = "fast-forward",
     ) -> None:
-        # Refuse bad options here, where the user wrote them, not at start.
-        if not isinstance(clock, Clock) and clock not in CLOCKS:
-            raise ValueError(f"clock must be one of {CLOCKS} or a Clock, not {clock!r}")
-        if long_poll not in LONG_POLL_POLICIES:
-            raise ValueError(f"long_poll must be one of {LONG_POLL_POLICIES}, not {long_poll!r}")
-        if start is not None and clock == "wall":
-            raise ValueError("start= needs clock='manual' or clock='freezegun'")
-        super().__init__(region=region)
-        self.account_id = account_id
-        self._clock_option = clock
-        self.start_time = start
-        self.seed = seed
-        self.long_poll = long_poll
+        super().__init__(
+            region=region,
+            account_id=account_id,
+            clock=clock,
+            start=start,
+            seed=seed,
+            long_poll=long_poll,
+        )
 
     def __repr__(self) -> str:
         state = "running" if self._simulator is not None else "stopped"

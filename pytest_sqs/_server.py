@@ -21,14 +21,13 @@ from typing import Any
 from . import _active
 from ._core.clock import Clock
 from ._core.errors import SimulatorBug, SQSError
-from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, LONG_POLL_POLICIES, SQSSimulator
+from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SQSSimulator
 from ._handle import SQSHandle
 from ._http import FrontEnd
 from ._mock import _make_clock
 
 CLOCKS = ("wall", "manual")  # freezegun would freeze the real-time waits of long polls
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
-_LOOPBACK_NAMES = {"127.0.0.1": "127.0.0.1", "localhost": "127.0.0.1", "::1": "[::1]"}
 
 
 class SQSServer(SQSHandle):
@@ -52,6 +51,7 @@ class SQSServer(SQSHandle):
     """
 
     _NOT_RUNNING = "the SQS server is not started: use it in a with block or call start()"
+    CLOCKS = CLOCKS
 
     def __init__(
         self,
@@ -65,21 +65,17 @@ class SQSServer(SQSHandle):
         seed: int | None = None,
         long_poll: str = "real",
     ) -> None:
-        if not isinstance(clock, Clock) and clock not in CLOCKS:
-            raise ValueError(f"clock must be one of {CLOCKS} or a Clock, not {clock!r}")
         if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
             raise ValueError(f"account_id must be 12 digits, as AWS's are, not {account_id!r}")
-        if long_poll not in LONG_POLL_POLICIES:
-            raise ValueError(f"long_poll must be one of {LONG_POLL_POLICIES}, not {long_poll!r}")
-        if start is not None and clock == "wall":
-            raise ValueError("start= needs clock='manual'")
-        super().__init__(region=region)
+        super().__init__(
+            region=region,
+            account_id=account_id,
+            clock=clock,
+            start=start,
+            seed=seed,
+            long_poll=long_poll,
+        )
         self.host = host
-        self.account_id = account_id
-        self._clock_option = clock
-        self.start_time = start
-        self.seed = seed
-        self.long_poll = long_poll
         self._httpd: FrontEnd | None = None
         self._thread: threading.Thread | None = None
         self._requested_port = port
