@@ -407,3 +407,28 @@ def test_a_long_poll_on_a_locked_group_waits_the_full_time(
 
     assert receive(client, fifo_url, WaitTimeSeconds=20) == []
     assert mock.clock.now() - start == 20
+
+
+@pytest.mark.parametrize("looked", [True, False], ids=["looked-at", "untouched"])
+def test_groups_queue_up_in_the_order_their_timers_end_whatever_looked(
+    mock: MockSQS, client: Any, looked: bool
+) -> None:
+    # Group A comes back when its visibility timeout ends (+15); group B's first message
+    # ends its delay later (+17).  A is first in line either way: the simulator once
+    # applied delays before visibility timeouts when both were due, so an untouched
+    # queue offered B first (found by the whole-API model).
+    url = create_fifo(client, DelaySeconds="5")
+    client.send_message(
+        QueueUrl=url, MessageBody="a1", MessageGroupId="A", MessageDeduplicationId="1"
+    )
+    mock.advance(5)
+    assert bodies_of(receive(client, url, VisibilityTimeout=10)) == ["a1"]
+    mock.advance(7)
+    client.send_message(
+        QueueUrl=url, MessageBody="b1", MessageGroupId="B", MessageDeduplicationId="2"
+    )
+    mock.advance(4)  # +16: A is back, B still delayed
+    if looked:
+        assert [m.body for m in mock.queue(url).visible] == ["a1"]
+    mock.advance(4)  # +20: both available
+    assert bodies_of(receive(client, url, MaxNumberOfMessages=1, VisibilityTimeout=0)) == ["a1"]

@@ -16,6 +16,7 @@ import base64
 import binascii
 import heapq
 import itertools
+import math
 from collections import OrderedDict
 from collections.abc import Iterator
 
@@ -132,22 +133,34 @@ class Queue:
                     )
                     message.history.append((message.visible_at, event))
                 self.remove(message, expires_at, Event.EXPIRED)
+        # Delays and visibility timeouts in time order (delays first on a tie), so the
+        # order of the ready messages (FIFO: of the groups) is the same whether or not
+        # anything settled the queue in between.
         delayed = self._delayed
-        shift = self._delay_shift()
-        while delayed and delayed[0][0] + shift <= now:
-            key, token, message = heapq.heappop(delayed)
-            if message.live and message.token == token:
-                self.delayed_count -= 1
-                self._to_ready(message, key + shift, Event.DELAY_ENDED, front=False)
         in_flight = self._in_flight
-        if in_flight and in_flight[0][0] <= now:
-            returning: list[tuple[float, Message]] = []
-            while in_flight and in_flight[0][0] <= now:
-                at, token, message = heapq.heappop(in_flight)
+        shift = self._delay_shift()
+        while True:
+            delay_end = delayed[0][0] + shift if delayed else math.inf
+            visibility_end = in_flight[0][0] if in_flight else math.inf
+            if delay_end <= visibility_end:
+                if delay_end > now:
+                    return
+                key, token, message = heapq.heappop(delayed)
                 if message.live and message.token == token:
-                    self.in_flight_count -= 1
-                    returning.append((at, message))
-            self._show_returning(returning)
+                    self.delayed_count -= 1
+                    self._to_ready(message, key + shift, Event.DELAY_ENDED, front=False)
+            else:
+                if visibility_end > now:
+                    return
+                returning: list[tuple[float, Message]] = []
+                while in_flight and in_flight[0][0] <= now and (
+                    not delayed or in_flight[0][0] < delayed[0][0] + shift
+                ):
+                    at, token, message = heapq.heappop(in_flight)
+                    if message.live and message.token == token:
+                        self.in_flight_count -= 1
+                        returning.append((at, message))
+                self._show_returning(returning)
 
     def next_change_at(self) -> float | None:
         """When the next delayed or in-flight message becomes visible, if any."""
