@@ -153,8 +153,10 @@ class Queue:
                 if visibility_end > now:
                     return
                 returning: list[tuple[float, Message]] = []
-                while in_flight and in_flight[0][0] <= now and (
-                    not delayed or in_flight[0][0] < delayed[0][0] + shift
+                while (
+                    in_flight
+                    and in_flight[0][0] <= now
+                    and (not delayed or in_flight[0][0] < delayed[0][0] + shift)
                 ):
                     at, token, message = heapq.heappop(in_flight)
                     if message.live and message.token == token:
