@@ -20,17 +20,23 @@ choices in docs/time.md, docs/fifo.md, docs/dead-letters.md, docs/architecture.m
 - FIFO: groups deliver in send order and stay locked while a message is in flight;
   duplicates within 5 minutes answer with the first MessageId; sequence numbers increase.
 
-The order in which a *standard* queue delivers is AWS's best effort, so the model does not
-predict it: it reads ``view.visible`` ("what a receive would return now, in its order",
-docs/inspection.md) at the same instant and holds the receive to it.
+Order: a standard queue's delivery order is AWS's best effort, and the simulator documents
+its own (docs/architecture.md): sends and ended delays join the back, a message whose
+visibility timeout ends (or is set to 0) goes to the head, each in time order, and a
+message received with VisibilityTimeout=0 rejoins at the back.  The model predicts that
+order and holds ``view.visible`` ("what a receive would return now, in its order",
+docs/inspection.md) and every receive and move task to it.  The order of a FIFO queue's
+groups is not predicted (it still depends on observation: see the xfail test at the end):
+there the model reads ``view.visible`` at the instant of the receive and holds the receive
+to it; within a group the order is the model's.
 
-Inputs this machine still does not generate (they met bugs now fixed, each pinned by a
-small test at the end of this file; the model's predictions for them are not written
-yet): FIFO long polls during which a message of the queue reaches its retention period;
-long polls while a move task with a rate is running; clock jumps of more than 30 s while
-such a task runs.
+Inputs this machine does not generate: a long poll on a queue that a running move task
+may take from or deliver to (the model would need to know the order of a FIFO dead-letter
+queue's groups); such a receive is made a short poll.  The bugs the model found are each
+pinned by a small test at the end of this file.
 
-Default run: 150 examples of 40 steps, about 20 s on two cores.  A long run:
+Default run: 150 examples of up to 40 steps, about 20 s on two cores.  A long run (about
+two minutes per 1,000 examples):
 
     PYTEST_SQS_MODEL_EXAMPLES=2000 python -m pytest tests/test_model_whole_api.py
 
@@ -89,7 +95,6 @@ REUSE_WAIT_S = 60  # DeleteQueue -> CreateQueue of the same name
 PURGE_INTERVAL_S = 60
 DEDUPLICATION_WINDOW_S = 300
 MAX_IN_FLIGHT_S = 43_200  # total visibility from a receive (§3.12)
-RATE_TASK_MAX_JUMP_S = 30  # see the module docstring
 
 COUNTERS = (
     "ApproximateNumberOfMessages",
@@ -236,6 +241,7 @@ class ModelQueue:
     deduplicate_by_group: bool = False
     redrive: str | None = None  # the RedrivePolicy text
     messages: dict[str, Msg] = field(default_factory=dict)  # live, in arrival order
+    ready: list[str] = field(default_factory=list)  # standard: visible ones, delivery order
     last_purge: float | None = None
     # FIFO: (group or None, deduplication id) -> (window end, message id, sequence number)
     deduplication: dict[tuple[str | None, str], tuple[float, str, int]] = field(
@@ -369,15 +375,21 @@ class WholeApi(RuleBasedStateMachine):
     def live(self) -> list[ModelQueue]:
         return [self.queues[name] for name in sorted(self.queues)]
 
-    def arrive(self, queue: ModelQueue, message: Msg) -> None:
+    def arrive(self, queue: ModelQueue, message: Msg, at: float | None = None) -> None:
+        """A message joins a queue (settled to ``at``, default now): a visible one at the
+        back of a standard queue's delivery order (docs/architecture.md)."""
         previous = self.where.get(message.message_id)
         assert previous is None or previous == "moved to dead-letter queue", previous
         queue.messages[message.message_id] = message
         self.where[message.message_id] = (queue.name, queue.generation)
+        if not queue.fifo and message.visible_at <= (self.now if at is None else at):
+            queue.ready.append(message.message_id)
 
     def depart(self, queue: ModelQueue, message: Msg, fate: str) -> None:
         assert self.where[message.message_id] == (queue.name, queue.generation)
         del queue.messages[message.message_id]
+        if message.message_id in queue.ready:
+            queue.ready.remove(message.message_id)
         self.where[message.message_id] = fate
         self.fates[(queue.generation, message.message_id)] = fate
         if fate != "queue deleted":
@@ -385,9 +397,23 @@ class WholeApi(RuleBasedStateMachine):
         note(f"a message left: {fate}")
 
     def settle(self, queue: ModelQueue, at: float) -> None:
+        """Apply what is due by ``at``: retention, then (standard) the delivery order: a
+        delay that ends joins the back, a visibility timeout that ends the head, each in
+        time order, so the latest return is first (docs/architecture.md); ties in the
+        order the messages were hidden."""
         for message in list(queue.messages.values()):
             if not queue.alive(message, at):
                 self.depart(queue, message, "expired")
+        if queue.fifo:
+            return
+        waiting = set(queue.messages) - set(queue.ready)
+        due = [queue.messages[i] for i in waiting if queue.messages[i].visible_at <= at]
+        for message in sorted(due, key=lambda m: (m.visible_at, m.hide_serial)):
+            if message.hidden_as == "delayed":
+                queue.ready.append(message.message_id)
+        for message in sorted(due, key=lambda m: (m.visible_at, m.hide_serial)):
+            if message.hidden_as == "in_flight":
+                queue.ready.insert(0, message.message_id)
 
     def settle_all(self) -> None:
         for queue in self.live():
@@ -404,8 +430,24 @@ class WholeApi(RuleBasedStateMachine):
     def running_tasks(self) -> list[Task]:
         return [t for tasks in self.tasks.values() for t in tasks if t.status == "RUNNING"]
 
-    def rate_task_running(self) -> bool:
-        return any(task.rate is not None for task in self.running_tasks())
+    def task_queues(self) -> set[str]:
+        """The queues a running move task may take from or deliver to: a long poll on one
+        of them would need the model to know which message the task moves next."""
+        names: set[str] = set()
+        for task in self.running_tasks():
+            names.add(task.dead_letter_queue)
+            # Its sources may move a message into it during the wait, to be redriven back.
+            names.update(
+                q.name
+                for q in self.live()
+                if q.dead_letter_target and q.dead_letter_target[0] == task.dead_letter_queue
+            )
+            if task.destination_arn is not None:
+                names.add(name_of(task.destination_arn))
+            for message in self.queues[task.dead_letter_queue].messages.values():
+                if message.source_arn is not None:
+                    names.add(name_of(message.source_arn))
+        return names
 
     def is_dead_letter_queue(self, queue: ModelQueue) -> bool:
         return any(
@@ -427,7 +469,7 @@ class WholeApi(RuleBasedStateMachine):
                 attributes["ContentBasedDeduplication"] = draw(st.sampled_from(["true", "false"]))
             if draw(st.integers(0, 3), label="set DeduplicationScope") == 0:
                 attributes["DeduplicationScope"] = draw(st.sampled_from(["queue", "messageGroup"]))
-        if draw(st.booleans(), label="set VisibilityTimeout"):
+        if draw(st.integers(0, 3), label="set VisibilityTimeout"):
             attributes["VisibilityTimeout"] = str(draw(st.sampled_from([0, 1, 2, 5, 10, 45])))
         if draw(st.integers(0, 2), label="set DelaySeconds") == 0:
             attributes["DelaySeconds"] = str(draw(st.sampled_from([0, 1, 5, 20])))
@@ -442,7 +484,7 @@ class WholeApi(RuleBasedStateMachine):
             target = draw(st.sampled_from(targets), label="dead-letter queue")
             policy = {
                 "deadLetterTargetArn": arn_of(target),
-                "maxReceiveCount": draw(st.integers(1, 3), label="maxReceiveCount"),
+                "maxReceiveCount": draw(st.sampled_from([1, 1, 2, 3]), label="maxReceiveCount"),
             }
             attributes["RedrivePolicy"] = json.dumps(policy)
         keys = list(attributes)
@@ -475,7 +517,9 @@ class WholeApi(RuleBasedStateMachine):
         if redrive_to is not None:
             policy = {
                 "deadLetterTargetArn": arn_of(redrive_to),
-                "maxReceiveCount": data.draw(st.integers(1, 3), label="maxReceiveCount"),
+                "maxReceiveCount": data.draw(
+                    st.sampled_from([1, 1, 2, 3]), label="maxReceiveCount"
+                ),
             }
             attributes["RedrivePolicy"] = json.dumps(policy)
 
@@ -625,9 +669,9 @@ class WholeApi(RuleBasedStateMachine):
                 entry["MessageGroupId"] = data.draw(st.sampled_from(GROUPS), label="group")
             # Mostly a new deduplication id (or none, with CBD), sometimes one of a small
             # pool, so that duplicates happen without blocking every send for 5 minutes.
-            choices: list[str | None] = [f"d{tag}", f"d{tag}", *DEDUPLICATION_IDS]
+            choices: list[str | None] = [f"d{tag}"] * 5 + list(DEDUPLICATION_IDS)
             if queue.content_deduplication and bad not in ("no group", "delay"):
-                choices += [None, None, None]
+                choices += [None] * 5
             dedup = data.draw(st.sampled_from(choices), label="dedup")
             if dedup is not None and bad != "no deduplication id":
                 entry["MessageDeduplicationId"] = dedup
@@ -825,13 +869,18 @@ class WholeApi(RuleBasedStateMachine):
             source_arn=queue.arn,
             handle=None,
         )
-        self.arrive(target, moved)
+        self.settle(target, at)
+        self.arrive(target, moved, at)
         if target.fifo:
             target.unlearned.append(moved.message_id)  # its new sequence number: in the view
 
     def available_groups(self, queue: ModelQueue, order: list[str], at: float) -> list[str]:
-        """FIFO: the groups whose head is visible, in the order ``order`` shows them."""
+        """FIFO: the groups whose head is visible, in the order ``order`` (the view's)
+        shows them: the model does not predict the order of FIFO groups (see the xfail test
+        about it at the end of this file)."""
         groups: list[str] = []
+        if not queue.fifo:
+            return groups
         for message_id in order:
             group = queue.messages[message_id].group
             assert group is not None
@@ -843,9 +892,10 @@ class WholeApi(RuleBasedStateMachine):
     def take(self, queue: ModelQueue, count: int, at: float, order: list[str]) -> list[Msg]:
         """What one receive attempt at ``at`` delivers, applying dead-letter moves.
 
-        ``order``: standard: the visible messages in delivery order; FIFO: the available
-        groups in delivery order.  A message already received maxReceiveCount times moves
-        instead of being delivered, and the receive goes on with the next ones (§6.1).
+        ``order``: FIFO: the available groups in delivery order (a standard queue takes
+        from the front of its own delivery order).  A message already received
+        maxReceiveCount times moves instead of being delivered, and the receive goes on
+        with the next ones (§6.1).
         """
         active = self.active_target(queue)
 
@@ -854,9 +904,8 @@ class WholeApi(RuleBasedStateMachine):
 
         kept: list[Msg] = []
         if not queue.fifo:
-            ready = list(order)
-            while ready and len(kept) < count:
-                message = queue.messages[ready.pop(0)]
+            while queue.ready and len(kept) < count:
+                message = queue.messages[queue.ready.pop(0)]
                 if moves(message):
                     assert active is not None
                     self.move_to_dead_letter_queue(queue, message, active[0], at)
@@ -904,21 +953,25 @@ class WholeApi(RuleBasedStateMachine):
 
     def wake_up(self, queue: ModelQueue, before: float, at: float) -> list[str]:
         """A long poll found nothing before ``before`` and looks again at ``at``, the next
-        moment a delay or visibility timeout ends (or the end of the wait): expire what is
-        due, and return the new delivery order (the ready order was empty).
+        moment something may become available (or the end of the wait): settle the queue
+        and, for a FIFO queue, return its available groups in order (none were left).
 
-        Timers apply as docs/architecture.md says: retention, then delays (to the back, in
-        time order), then visibility timeouts (each to the head in time order, so the
-        latest returns first; ties in reverse order of hiding).  A FIFO group becomes
-        available when its head does.
+        At one instant, timers apply as docs/architecture.md says: retention, then delays,
+        then visibility timeouts; a FIFO group becomes available when its head does.
         """
-        assert not any(m.visible_at <= before for m in queue.messages.values() if not queue.fifo), (
-            "after a fruitless attempt a standard queue has nothing visible"
-        )
+        if not queue.fifo:
+            assert not queue.ready, "after a fruitless attempt nothing is visible"
+            self.settle(queue, at)
+            return []
         expiring = [m for m in queue.messages.values() if not queue.alive(m, at)]
-        assert not (queue.fifo and expiring), "FIFO long polls avoid expiries (see docstring)"
-        for message in expiring:
+        available: list[str] = []
+        for message in sorted(expiring, key=lambda m: m.enqueued_at):  # stable: arrival order
             self.depart(queue, message, "expired")
+            assert message.group is not None
+            head = queue.head(message.group)
+            unlocked = head is not None and head.visible_at <= before
+            if unlocked and message.group not in available:
+                available.append(message.group)  # unlocked by retention
         became = [m for m in queue.messages.values() if before < m.visible_at <= at]
 
         def by_hiding(m: Msg) -> tuple[float, int]:
@@ -926,11 +979,7 @@ class WholeApi(RuleBasedStateMachine):
 
         delays = sorted((m for m in became if m.hidden_as == "delayed"), key=by_hiding)
         returns = sorted((m for m in became if m.hidden_as == "in_flight"), key=by_hiding)
-        if not queue.fifo:
-            # Each return goes to the head in turn, so the latest is first.
-            return [m.message_id for m in [*reversed(returns), *delays]]
         shown: set[str] = set()
-        available: list[str] = []
         for message in delays + returns:
             shown.add(message.message_id)
             assert message.group is not None
@@ -963,21 +1012,13 @@ class WholeApi(RuleBasedStateMachine):
         queue = self.choose_queue(data, prefer=visible or [q for q in self.live() if q.messages])
         count = data.draw(st.integers(1, 10), label="MaxNumberOfMessages")
         visibility = data.draw(
-            st.none() | st.sampled_from([0, 1, 5, 30]) | st.integers(0, 60), label="visibility"
+            st.sampled_from([None, None, 0, 0, 0, 1, 2, 5, 30]) | st.integers(0, 60),
+            label="VisibilityTimeout",
         )
         wait = data.draw(st.sampled_from([None, None, 0, 0, 1, 2, 5]), label="WaitTimeSeconds")
         effective_wait = queue.wait if wait is None else wait
         start = self.now
-        if effective_wait and (
-            self.rate_task_running()
-            or (
-                queue.fifo
-                and any(
-                    start < m.enqueued_at + queue.retention <= start + effective_wait
-                    for m in queue.messages.values()
-                )
-            )
-        ):
+        if effective_wait and queue.name in self.task_queues():
             note("receive: long poll made short (see the module docstring)")
             wait = effective_wait = 0
         effective_visibility = queue.visibility if visibility is None else visibility
@@ -986,14 +1027,18 @@ class WholeApi(RuleBasedStateMachine):
         assert set(order) == {
             m.message_id for m in queue.messages.values() if m.visible_at <= start
         }
+        if not queue.fifo:
+            assert order == queue.ready, "the delivery order the model predicts"
         at = start
-        kept = self.take(
-            queue, count, at, self.available_groups(queue, order, at) if queue.fifo else order
-        )
+        kept = self.take(queue, count, at, self.available_groups(queue, order, at))
         if not kept and effective_wait:
             deadline = start + effective_wait
             while True:
+                # A delay or visibility timeout ending; on a FIFO queue also a message's
+                # retention ending, which may unlock its group (docs/time.md).
                 pending = [m.visible_at for m in queue.messages.values() if m.visible_at > at]
+                if queue.fifo:
+                    pending += [m.enqueued_at + queue.retention for m in queue.messages.values()]
                 wake = min([*pending, deadline])
                 order = self.wake_up(queue, at, wake)
                 at = wake
@@ -1035,6 +1080,8 @@ class WholeApi(RuleBasedStateMachine):
             if effective_visibility:
                 modelled.hidden_as = "in_flight"
                 modelled.hide_serial = self.next_serial()
+            elif not queue.fifo:
+                queue.ready.append(modelled.message_id)  # never hidden: to the back
             self.check_delivered(queue, message, modelled)
 
     def check_delivered(self, queue: ModelQueue, got: dict[str, Any], modelled: Msg) -> None:
@@ -1126,11 +1173,17 @@ class WholeApi(RuleBasedStateMachine):
                 note("an unconfirmed delete deleted")
                 self.depart(queue, message, "deleted")
 
-    def hide(self, message: Msg, timeout: int) -> None:
+    def hide(self, queue: ModelQueue, message: Msg, timeout: int) -> None:
+        """ChangeMessageVisibility: hidden for ``timeout`` s from now; 0 shows the message
+        at once, at the head of a standard queue (docs/architecture.md)."""
         message.visible_at = self.now + timeout
+        if message.message_id in queue.ready:
+            queue.ready.remove(message.message_id)
         if timeout:
             message.hidden_as = "in_flight"
             message.hide_serial = self.next_serial()
+        elif not queue.fifo:
+            queue.ready.insert(0, message.message_id)
 
     @precondition(lambda self: bool(self.issued))
     @rule(data=st.data())
@@ -1278,17 +1331,23 @@ class WholeApi(RuleBasedStateMachine):
         assert expected in ("change", "any")
         if expected == "change":
             assert message is not None
-            self.hide(message, timeout)
+            self.hide(queue, message, timeout)
         elif message is not None:
-            # Unconfirmed (a stale FIFO handle): unchanged, or changed as asked.
+            # Unconfirmed (a stale FIFO handle, a message back from a dead-letter queue):
+            # unchanged, or changed as asked.
             snapshot = self.view_messages(queue)[message.message_id]
-            if (timeout == 0 and snapshot.state == "visible") or (
-                timeout
-                and snapshot.state == "in_flight"
-                and snapshot.visible_at.timestamp() == self.now + timeout
-            ):
+            shown = [s.message_id for s in self.mock.queue(queue.name).visible]
+            if timeout:
+                applied = snapshot.state == "in_flight" and (
+                    snapshot.visible_at.timestamp() == self.now + timeout
+                )
+            else:
+                applied = snapshot.state == "visible" and (
+                    queue.fifo or shown[:1] == [message.message_id]
+                )
+            if applied:
                 note("change visibility: an unconfirmed change applied")
-                self.hide(message, timeout)
+                self.hide(queue, message, timeout)
             else:
                 assert (snapshot.state, message.visible_at) == before
 
@@ -1301,7 +1360,10 @@ class WholeApi(RuleBasedStateMachine):
         self.settle_all()
         dead_letter_queues = [q for q in self.live() if self.is_dead_letter_queue(q)]
         if data.draw(st.integers(0, 5), label="a DLQ") > 0:
-            source = data.draw(st.sampled_from(dead_letter_queues), label="source")
+            holding = [q for q in dead_letter_queues if q.messages]
+            if not holding or not data.draw(st.integers(0, 3), label="one holding messages"):
+                holding = dead_letter_queues
+            source = data.draw(st.sampled_from(holding), label="source")
         else:
             source = self.choose_queue(data, "source")
         params: dict[str, Any] = {"SourceArn": source.arn}
@@ -1425,51 +1487,57 @@ class WholeApi(RuleBasedStateMachine):
         assert fresh >= 0 and moved <= due, (task, result)
         view = self.mock.queue(queue.name)
         present = {s.message_id for s in view.messages}
-        redriven = []
+        # message id -> (when it moved, the new message's id), from its history
+        redriven: dict[str, tuple[float, str]] = {}
         for message in queue.messages.values():
             if message.message_id not in present:
-                last = view.history(message.message_id)[-1].event
-                if last == "redriven":
-                    redriven.append(message)
+                last = view.history(message.message_id)[-1]
+                if last.event == "redriven":
+                    target = name_of(task.destination_arn or message.source_arn or ":")
+                    prefix = f"to {arn_of(target)} as message "
+                    assert last.detail.startswith(prefix), last.detail
+                    redriven[message.message_id] = (
+                        last.at.timestamp(),
+                        last.detail.removeprefix(prefix),
+                    )
                 else:
-                    assert last == "expired" and not queue.alive(message, self.now), last
+                    assert last.event == "expired" and not queue.alive(message, self.now), last
         assert len(redriven) == fresh
-        copies: dict[str, tuple[ModelQueue, Any]] = {}
-        for message in redriven:
-            assert self.unmovable(task, message) is None
-            target = self.queues[name_of(task.destination_arn or message.source_arn or "")]
-            found = [
-                s
-                for s in self.mock.queue(target.name).messages
-                if s.message_attributes == tag_attribute(message.tag)
-                and s.message_id not in target.messages
-            ]
-            assert len(found) == 1, "a redriven message is a new message in its queue"
-            copies[message.message_id] = (target, found[0])
-
-        def moved_at(message: Msg) -> float:
-            return float(copies[message.message_id][1].sent_at.timestamp())
-
-        assert sorted(moved_at(m) for m in redriven) == [
+        assert sorted(at for at, _ in redriven.values()) == [
             task.step_at(k) for k in range(task.moved + 1, moved + 1)
         ]
         # Targets that received dead-letter moves in this step learn those numbers first.
-        for target, _ in copies.values():
-            self.learn_sequence_numbers(target, self.view_messages(target))
+        targets = {
+            name_of(task.destination_arn or queue.messages[i].source_arn or ":") for i in redriven
+        }
+        snapshots = {name: self.view_messages(self.queues[name]) for name in targets}
+        for name in targets:
+            self.learn_sequence_numbers(self.queues[name], snapshots[name])
         numbers: dict[str, list[tuple[float, str | None, Msg]]] = {}
-        arrival = list(queue.messages)
-        for message in sorted(redriven, key=lambda m: (moved_at(m), arrival.index(m.message_id))):
-            at = moved_at(message)
+        moving: list[Msg] = []
+        for at in sorted({at for at, _ in redriven.values()}):
+            # The messages a task moves at one instant, in the order it took them: a
+            # standard queue's delivery order (checked below), a FIFO group's send order.
+            self.settle(queue, at)
+            now_moving = {i for i, (when, _) in redriven.items() if when == at}
+            order = list(queue.messages) if queue.fifo else queue.ready
+            moving += [queue.messages[i] for i in order if i in now_moving]
+        for message in moving:
+            at, new_id = redriven[message.message_id]
+            assert self.unmovable(task, message) is None
             assert queue.alive(message, at) and message.visible_at <= at, "only visible ones"
+            self.settle(queue, at)  # the dead-letter queue as the task found it
             if queue.fifo:
                 assert message.group is not None
                 assert queue.head(message.group, at) is message, "a group moves in order"
-            target, snapshot = copies[message.message_id]
+            else:
+                assert queue.ready[:1] == [message.message_id], "the task takes the front one"
+            target = self.queues[name_of(task.destination_arn or message.source_arn or ":")]
             self.depart(queue, message, "redriven")
             note("redriven by a move task")
             # A new message: new id, sent and enqueued now, never received (dead-letters.md).
             copy = Msg(
-                message_id=snapshot.message_id,
+                message_id=new_id,
                 body=message.body,
                 tag=message.tag,
                 sent_at=at,
@@ -1478,17 +1546,24 @@ class WholeApi(RuleBasedStateMachine):
                 group=message.group,
                 deduplication_id=message.deduplication_id,
             )
-            assert target.alive(copy, self.now)
-            assert (snapshot.state, snapshot.receive_count, snapshot.body) == (
-                "visible",
-                0,
-                message.body,
-            )
-            if target.fifo:
-                copy.sequence_number = int(snapshot.sequence_number)
-                numbers.setdefault(target.name, []).append((at, message.group, copy))
-            assert snapshot.dead_letter_source_arn is None
-            self.arrive(target, copy)
+            snapshot = snapshots[target.name].get(new_id)
+            if snapshot is None:  # it has reached its retention period since
+                note("a redriven message expired before anyone looked")
+                assert not target.alive(copy, self.now)
+                assert self.mock.queue(target.name).history(new_id)[-1].event == "expired"
+            else:
+                assert (snapshot.state, snapshot.receive_count, snapshot.body) == (
+                    "visible",
+                    0,
+                    message.body,
+                )
+                assert snapshot.message_attributes == tag_attribute(message.tag)
+                assert snapshot.dead_letter_source_arn is None
+                if target.fifo:
+                    copy.sequence_number = int(snapshot.sequence_number)
+                    numbers.setdefault(target.name, []).append((at, message.group, copy))
+            self.settle(target, at)
+            self.arrive(target, copy, at)
         # Sequence numbers increase in the order messages arrive: a later step's copy has a
         # greater one, and so has a later message of the same group (moved in group order).
         for target_name, arrived in numbers.items():
@@ -1505,9 +1580,14 @@ class WholeApi(RuleBasedStateMachine):
         if status == "FAILED":
             failed_at = task.step_at(moved + 1)
             assert moved < due
-            assert result["FailureReason"] in {
-                self.unmovable(task, m) for m in self.peekable(queue, failed_at)
-            }
+            self.settle(queue, failed_at)
+            if queue.fifo:
+                assert result["FailureReason"] in {
+                    self.unmovable(task, m) for m in self.peekable(queue, failed_at)
+                }
+            else:
+                front = queue.messages[queue.ready[0]]
+                assert result["FailureReason"] == self.unmovable(task, front)
             note(f"move task failed: {result['FailureReason']}")
         else:
             # The task's last look at the dead-letter queue: the step it gave up at, its
@@ -1530,8 +1610,6 @@ class WholeApi(RuleBasedStateMachine):
     # -- time ---------------------------------------------------------------------------
 
     def jump(self, seconds: float) -> None:
-        if self.rate_task_running():
-            seconds = min(seconds, RATE_TASK_MAX_JUMP_S)
         self.mock.advance(seconds)
         self.now += seconds
 
@@ -1672,16 +1750,15 @@ class WholeApi(RuleBasedStateMachine):
                 QueueUrl=queue.url, AttributeNames=[*COUNTERS, *CONFIGURATION]
             )["Attributes"]
             assert {k: attributes[k] for k in COUNTERS} == queue.counts(self.now), queue.name
+            fifo_only = ("ContentBasedDeduplication", "DeduplicationScope")
             for name in CONFIGURATION:
-                expected = (
-                    None
-                    if name in ("ContentBasedDeduplication", "DeduplicationScope")
-                    and (not queue.fifo)
-                    else queue.current(name)
-                )
+                expected = queue.current(name) if queue.fifo or name not in fifo_only else None
                 assert attributes.get(name) == expected, name
             if queue.fifo:
                 self.check_groups(queue)
+            else:
+                shown = [s.message_id for s in self.mock.queue(queue.name).visible]
+                assert shown == queue.ready, "the delivery order the model predicts"
         assert len(everywhere) == len(set(everywhere)), "a message is in one queue only"
         live_ids = {i for i, where in self.where.items() if isinstance(where, tuple)}
         assert set(everywhere) == live_ids
@@ -1732,7 +1809,7 @@ def test_random_programs_on_the_whole_api_match_the_reference_model() -> None:
     STATS["seconds"] += round(time.perf_counter() - started)
 
 
-# -- bugs the model found, each isolated (the machine does not generate these inputs) ---------
+# -- bugs the model found, each isolated: fixed ones stay as tests, open ones are xfail -----
 
 
 @pytest.fixture
@@ -1825,6 +1902,72 @@ def test_move_task_moves_a_message_whose_visibility_timeout_just_ended(sqs: Any)
     assert task["ApproximateNumberOfMessagesToMove"] == 1  # the simulator says 0
     assert task["ApproximateNumberOfMessagesMoved"] == 1  # and moves nothing
     assert sqs.queue("src").bodies() == ["x"]
+
+
+def first_group(sqs: Any, look_between: bool) -> list[str]:
+    client = boto3.client("sqs", region_name=REGION)
+    attributes = {"FifoQueue": "true", "DelaySeconds": "5"}
+    name = f"groups-{look_between}.fifo"
+    url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    client.send_message(
+        QueueUrl=url, MessageBody="a1", MessageGroupId="A", MessageDeduplicationId="1"
+    )
+    sqs.advance(5)
+    client.receive_message(QueueUrl=url, VisibilityTimeout=10)  # A locked until +15
+    sqs.advance(7)
+    client.send_message(
+        QueueUrl=url, MessageBody="b1", MessageGroupId="B", MessageDeduplicationId="2"
+    )
+    sqs.advance(4)  # +16: A is available again, B (delayed until +17) not yet
+    if look_between:
+        assert [m.body for m in sqs.queue(url).visible] == ["a1"]
+    sqs.advance(4)  # +20
+    got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=0)
+    return [m["Body"] for m in got["Messages"]]
+
+
+def test_looking_at_a_fifo_queue_does_not_change_its_group_order(sqs: Any) -> None:
+    # A group goes to the back of the group order when it becomes available (fifo.md):
+    # A at +15, then B at +17.  (Unobserved, the simulator used to offer B first.)
+    assert first_group(sqs, look_between=True) == ["a1"]
+    assert first_group(sqs, look_between=False) == ["a1"]
+
+
+def first_group_after_expiry(sqs: Any, look_between: bool) -> list[str]:
+    client = boto3.client("sqs", region_name=REGION)
+    attributes = {"FifoQueue": "true", "MessageRetentionPeriod": "60", "DelaySeconds": "5"}
+    name = f"expiry-{look_between}.fifo"
+    url = client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    client.send_message(
+        QueueUrl=url, MessageBody="a1", MessageGroupId="A", MessageDeduplicationId="1"
+    )
+    sqs.advance(5)
+    client.receive_message(QueueUrl=url, VisibilityTimeout=300)  # A locked until +60
+    client.send_message(
+        QueueUrl=url, MessageBody="a2", MessageGroupId="A", MessageDeduplicationId="2"
+    )
+    sqs.advance(45)
+    client.send_message(
+        QueueUrl=url, MessageBody="b1", MessageGroupId="B", MessageDeduplicationId="3"
+    )
+    sqs.advance(7)  # +57: B available since +55, A still locked
+    if look_between:
+        assert [m.body for m in sqs.queue(url).visible] == ["b1", "a2"]
+    sqs.advance(5)  # +62: a1 expired at +60, which unlocked A
+    got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=1, VisibilityTimeout=0)
+    return [m["Body"] for m in got["Messages"]]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a queue still applies retention before delays and visibility timeouts, "
+    "whatever their times, so a FIFO group unlocked by an expiry overtakes one that became "
+    "available earlier unless something touched the queue in between",
+)
+def test_a_fifo_group_unlocked_by_retention_joins_the_group_order_in_time(sqs: Any) -> None:
+    # B became available at +55, A at +60 (its locking head expired): B first.
+    assert first_group_after_expiry(sqs, look_between=True) == ["b1"]
+    assert first_group_after_expiry(sqs, look_between=False) == ["b1"]
 
 
 def test_the_model_test_ran_and_its_figures_are_recorded() -> None:
