@@ -10,8 +10,10 @@ and ``client.exceptions.<Name>`` come out as against real SQS.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
@@ -21,9 +23,13 @@ from botocore.hooks import HierarchicalEmitter
 from botocore.parsers import ResponseParserFactory
 from botocore.session import Session as BotocoreSession
 
-from . import _active
+from . import _active, _aio
 from ._core.errors import SQSError
-from ._wire import json_protocol
+from ._core.simulator import OutsideWait, SQSSimulator
+from ._wire import json_protocol, query_protocol
+
+if TYPE_CHECKING:
+    from ._mock import MockSQS
 
 _PARAMS_KEY = "pytest_sqs.api_params"
 _TRACED_OPERATIONS = frozenset({"SendMessage", "SendMessageBatch"})  # AWSTraceHeader
@@ -50,20 +56,48 @@ def capture_params(params: dict[str, Any], context: dict[str, Any], **_: Any) ->
         context[_PARAMS_KEY] = params
 
 
-def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> Any:
-    """Answer an SQS call from the active mock's simulator (``None``: let botocore go on)."""
+def answer(
+    model: Any,
+    params: dict[str, Any],
+    context: dict[str, Any],
+    request_signer: Any = None,
+    **_: Any,
+) -> Any:
+    """Answer an SQS call from the active mock's simulator (``None``: let botocore go on).
+
+    For an aiobotocore client a ReceiveMessage is answered by a coroutine, which
+    aiobotocore awaits: its long poll waits on the event loop instead of blocking it.
+    """
     mock = _active.current()
     if mock is None:
         return None
     if _active.servers and urlsplit(params.get("url") or "").netloc.lower() in _active.servers:
         return None  # a client of a pytest-sqs server in this process: it goes over HTTP
-    simulator = mock.simulator
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered
         api_params = {}
     if model.name in _TRACED_OPERATIONS:
         # botocore's own before-call handler adds the Lambda trace header after ours runs.
         add_recursion_detection_header(params)
+    if model.name == "ReceiveMessage" and _aio.is_async_client(request_signer):
+        simulator = mock.simulator
+        return _aio.long_poll(
+            simulator,
+            functools.partial(_respond, mock, simulator, model, api_params, params, context),
+        )
+    return _respond(mock, mock.simulator, model, api_params, params, context)
+
+
+def _respond(
+    mock: MockSQS,
+    simulator: SQSSimulator,
+    model: Any,
+    api_params: dict[str, Any],
+    params: dict[str, Any],
+    context: dict[str, Any],
+    outside: OutsideWait | None = None,
+) -> Any:
+    """Run the call in the simulator; botocore's ``(http_response, parsed)`` pair."""
     headers = params.get("headers") or {}
     request_id = simulator.new_uuid()
     try:
@@ -72,11 +106,16 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
             api_params,
             region=context.get("client_region"),
             trace_header=headers.get("X-Amzn-Trace-Id"),
+            outside=outside,
         )
     except SQSError as error:
-        mock.record(model.name, api_params, None, error.kind.code)
+        if mock.running:  # (a task's long poll can outlive its mock)
+            mock.record(model.name, api_params, None, error.kind.code)
         return _error(model, error, request_id, simulator.clock.now(), params.get("url"))
-    mock.record(model.name, api_params, result, None)
+    if mock.running:
+        mock.record(model.name, api_params, result, None)
+    if _protocol(model) == "query":
+        return _query_era(model, result, request_id, simulator.clock.now(), params.get("url"))
     result["ResponseMetadata"] = {
         "RequestId": request_id,
         "HTTPStatusCode": 200,
@@ -86,10 +125,29 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
     return AWSResponse(params.get("url"), 200, {}, None), result
 
 
+def _protocol(model: Any) -> str:
+    service = model.service_model
+    # resolved_protocol: botocore >= 1.37 (services with several protocols); before, one.
+    return getattr(service, "resolved_protocol", None) or service.protocol  # type: ignore[no-any-return]
+
+
+def _query_era(model: Any, result: dict[str, Any], request_id: str, now: float, url: Any) -> Any:
+    """An answer for a botocore whose SQS model is still the query protocol (1.34 and older):
+    botocore's own parse of the XML real SQS sent then, so nothing differs."""
+    headers = query_protocol.response_headers(request_id, now)
+    body = query_protocol.encode_result(model.name, result, request_id)
+    response = {"status_code": 200, "headers": headers, "body": body}
+    parsed: dict[str, Any] = _parsers.create_parser("query").parse(response, model.output_shape)
+    parsed["ResponseMetadata"]["RetryAttempts"] = 0
+    return AWSResponse(url, 200, headers, None), parsed
+
+
 def _error(model: Any, error: SQSError, request_id: str, now: float, url: Any) -> Any:
-    status, headers, body = json_protocol.encode_error(error, request_id, now)
+    protocol = _protocol(model)
+    codec = query_protocol if protocol == "query" else json_protocol
+    status, headers, body = codec.encode_error(error, request_id, now)
     response = {"status_code": status, "headers": headers, "body": body}
-    parser = _parsers.create_parser(model.service_model.resolved_protocol)
+    parser = _parsers.create_parser(protocol)
     parsed: dict[str, Any] = parser.parse(response, model.output_shape)
     # What botocore's endpoint adds for modelled error shapes.
     error_shape = model.service_model.shape_for_error_code(parsed["Error"].get("Code"))
@@ -102,6 +160,8 @@ def _error(model: Any, error: SQSError, request_id: str, now: float, url: Any) -
 def refuse_unsigned(request: Any, request_signer: Any, **_: Any) -> None:
     """Unmocked and without credentials, botocore would fail with NoCredentialsError before
     the send guard could explain; say why the call was stopped instead."""
+    if _aio.is_async_client(request_signer):
+        guard_aio_endpoint()
     if (
         _active.current() is None
         and _active.blocking_unmocked()
@@ -109,13 +169,6 @@ def refuse_unsigned(request: Any, request_signer: Any, **_: Any) -> None:
         and not is_loopback(request.url)
     ):
         raise UnmockedRequestError(UNMOCKED_MESSAGE.format(url=request.url))
-
-
-HANDLERS: list[tuple[str, Any]] = [
-    ("before-parameter-build.sqs", capture_params),
-    ("before-call.sqs", answer),
-    ("before-sign.sqs", refuse_unsigned),
-]
 
 
 # -- the guard ----------------------------------------------------------------------
@@ -140,31 +193,77 @@ def install_send_guard() -> None:
     session created before pytest_sqs was imported).  Other services, and requests to
     loopback addresses, pass untouched.
     """
+    guard_aio_endpoint()
     original = Endpoint._send
     if getattr(original, "pytest_sqs_original", None) is not None:
         return
 
     def guarded_send(endpoint: Any, request: Any) -> Any:
-        if getattr(endpoint, "_endpoint_prefix", None) == "sqs" and not is_loopback(request.url):
-            if _active.current() is not None:
-                raise UnmockedRequestError(
-                    f"pytest-sqs is active but an SQS request to {request.url} was about to "
-                    "leave the process; nothing was sent. The client was made from a botocore "
-                    "session created before pytest_sqs was imported: route it to the "
-                    "simulator with pytest_sqs.patch_client(client)."
-                )
-            if _active.blocking_unmocked():
-                raise UnmockedRequestError(UNMOCKED_MESSAGE.format(url=request.url))
+        if getattr(endpoint, "_endpoint_prefix", None) == "sqs":
+            refusal = _refusal(request.url, _PRE_IMPORT_CLIENT)
+            if refusal is not None:
+                raise refusal
         return original(endpoint, request)
 
     guarded_send.pytest_sqs_original = original  # type: ignore[attr-defined]
     Endpoint._send = guarded_send
 
 
+_PRE_IMPORT_CLIENT = (
+    "The client was made from a botocore session created before pytest_sqs was imported: "
+    "route it to the simulator with pytest_sqs.patch_client(client)."
+)
+
+
+def _refusal(url: str, why: str) -> UnmockedRequestError | None:
+    """The error that stops an SQS request to ``url`` from leaving the process, if any."""
+    if is_loopback(url):
+        return None
+    if _active.current() is not None:
+        return UnmockedRequestError(
+            f"pytest-sqs is active but an SQS request to {url} was about to leave the "
+            f"process; nothing was sent. {why}"
+        )
+    if _active.blocking_unmocked():
+        return UnmockedRequestError(UNMOCKED_MESSAGE.format(url=url))
+    return None
+
+
+def guard_aio_endpoint() -> None:
+    """The guard for aiobotocore clients, whose endpoint sends with its own ``_send``.
+
+    Patched once, when aiobotocore is first seen, and left in place: it only refuses
+    while a mock is active or unmocked requests are blocked.
+    """
+    module = sys.modules.get("aiobotocore.endpoint")
+    if module is None:
+        return
+    original = module.AioEndpoint._send
+    if getattr(original, "pytest_sqs_original", None) is not None:
+        return
+
+    async def guarded_send(endpoint: Any, request: Any) -> Any:
+        if getattr(endpoint, "_endpoint_prefix", None) == "sqs":
+            refusal = _refusal(request.url, _PRE_IMPORT_CLIENT)
+            if refusal is not None:
+                raise refusal
+        return await original(endpoint, request)
+
+    guarded_send.pytest_sqs_original = original  # type: ignore[attr-defined]
+    module.AioEndpoint._send = guarded_send
+
+
 def remove_send_guard() -> None:
     original = getattr(Endpoint._send, "pytest_sqs_original", None)
     if original is not None:
         Endpoint._send = original
+
+
+HANDLERS: list[tuple[str, Any]] = [
+    ("before-parameter-build.sqs", capture_params),
+    ("before-call.sqs", answer),
+    ("before-sign.sqs", refuse_unsigned),
+]
 
 
 # -- boto3's default session while mocked -------------------------------------------

@@ -34,8 +34,9 @@ class FreezegunClock(Clock):
             else datetime.fromtimestamp(to_epoch(start), tz=timezone.utc)
         )
         # Not ignoring _pytest: freezegun looks up the stack, and tests are called by pytest.
-        # So --durations reads frozen time for these tests.
-        self._freezer: Any = freeze_time(when)
+        # So --durations reads frozen time for these tests.  real_asyncio: the event loop
+        # keeps real time, or every asyncio timeout (and async long poll) would hang.
+        self._freezer: Any = freeze_time(when, real_asyncio=True)
         self._frozen: Any = self._freezer.start()
         self._closed = False
         _started.append(self)

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar
 
 from ._core import controls
 from ._core.clock import Clock, to_seconds
 from ._core.simulator import LONG_POLL_POLICIES, SQSSimulator, region_of_url, split_queue_url
 from ._inspect import APICall, QueueView, _utc, next_event_at
+
+_H = TypeVar("_H", bound="SQSHandle")
 
 
 class SQSHandle:
@@ -48,6 +51,38 @@ class SQSHandle:
         # so the APICall records are only built when a test reads them.
         self._calls: list[tuple[str, dict[str, Any], float, Any, str | None]] = []
         self._simulator: SQSSimulator | None = None
+
+    # -- lifecycle: ``with``, ``async with`` or start()/stop() ----------------
+
+    def start(self: _H) -> _H:
+        """Start a fresh simulator; returns ``self``."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop the simulator; long polls in flight end empty-handed."""
+        raise NotImplementedError
+
+    def __enter__(self: _H) -> _H:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self: _H) -> _H:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
 
     @property
     def running(self) -> bool:

@@ -7,7 +7,6 @@ import inspect
 import unittest
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from . import _active, _botocore
@@ -109,19 +108,9 @@ class MockSQS(SQSHandle):
         if self._simulator is None:
             raise RuntimeError("this mock_sqs is not started")
         _active.remove(self)
+        self._simulator.close()  # long polls still waiting (in tasks, threads) end empty
         self._simulator.clock.close()
         self._simulator = None
-
-    def __enter__(self) -> MockSQS:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- decorator ------------------------------------------------------------
 

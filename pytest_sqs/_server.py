@@ -15,7 +15,6 @@ import threading
 import traceback
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from types import TracebackType
 from typing import Any
 
 from . import _active
@@ -162,17 +161,6 @@ class SQSServer(SQSHandle):
         self._httpd = None
         if simulator is not None and not isinstance(self._clock_option, Clock):
             simulator.clock.close()
-
-    def __enter__(self) -> SQSServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     def reset(self) -> None:
         """Forget every queue and call: a fresh simulator with the same options (a

@@ -39,6 +39,39 @@ class Call:
     # Whether the caller has gone away (a server's client hung up): a long poll then
     # stops before it takes anything, so no message goes in flight to nobody.
     gone: Callable[[], bool] | None = None
+    # Set when the caller waits outside the simulator (an asyncio task) instead of
+    # blocking its thread in a long poll.
+    outside: OutsideWait | None = None
+
+
+@dataclass(slots=True)
+class OutsideWait:
+    """A long poll whose caller waits outside the simulator, as an asyncio task must.
+
+    Where a thread would block, :meth:`SQSSimulator.handle` raises :class:`Suspended`;
+    the caller waits as told (woken early by :meth:`SQSSimulator.add_waker`'s callback)
+    and repeats the call with the same object, which carries the poll across attempts.
+    """
+
+    # Whether anything else (another task or thread) could send while the poll waits;
+    # if not, a fast-forward poll jumps the clock at once, as in single-threaded code.
+    others: bool
+    # Real seconds waited so far, kept by the caller: only it knows real time (the
+    # process clock may be frozen by freezegun while the event loop's is not).
+    real_elapsed: float = 0.0
+    # Fast-forward: the simulated moment the poll ends, fixed by its first attempt.
+    deadline: float | None = None
+    # Fast-forward: the others have had their chance to send; the next attempt jumps.
+    yielded: bool = False
+
+
+class Suspended(Exception):
+    """A long poll with an outside waiter must wait: for ``timeout`` real seconds, or
+    (``None``) just long enough for other tasks to run; then call again."""
+
+    def __init__(self, timeout: float | None) -> None:
+        super().__init__(timeout)
+        self.timeout = timeout
 
 
 @dataclass(slots=True)
@@ -127,6 +160,7 @@ class SQSSimulator:
         self.rng = random.Random(seed)
         self.lock = threading.RLock()
         self._sent = threading.Condition(self.lock)
+        self._wakers: list[Callable[[], None]] = []
         self._regions: dict[tuple[str, str], Region] = {}
         self._actions = actions.load()
         self._uids = 0
@@ -145,11 +179,13 @@ class SQSSimulator:
         account_id: str | None = None,
         trace_header: str | None = None,
         gone: Callable[[], bool] | None = None,
+        outside: OutsideWait | None = None,
     ) -> dict[str, Any]:
         """Run one SQS action; return its result as botocore models it.
 
         Raises:
             SQSError: whatever Amazon SQS would answer with an error.
+            Suspended: only with ``outside``: a long poll must wait; call again.
             UnsupportedBySimulator: a valid action pytest-sqs does not simulate yet.
             SimulatorBug: anything unexpected inside the simulator.
         """
@@ -165,6 +201,7 @@ class SQSSimulator:
                 now=self.clock.now(),
                 trace_header=trace_header,
                 gone=gone,
+                outside=outside,
             )
             try:
                 if self.running_tasks:
@@ -173,9 +210,9 @@ class SQSSimulator:
                 if self.long_poll_policy == "real":
                     # A delete, a visibility change or a purge may free a message (or a FIFO
                     # group) that a long poll in another thread is waiting for.
-                    self._sent.notify_all()
+                    self._notify()
                 return result
-            except (SQSError, UnsupportedBySimulator):
+            except (SQSError, UnsupportedBySimulator, Suspended):
                 raise
             except Exception as exc:
                 raise SimulatorBug(operation, params) from exc
@@ -189,14 +226,29 @@ class SQSSimulator:
     GONE_CHECK_S = 0.1
 
     def notify_send(self) -> None:
-        """Wake long polls waiting in other threads (called with the lock held)."""
+        """Wake long polls waiting in other threads or tasks (called with the lock held)."""
+        self._notify()
+
+    def _notify(self) -> None:
         self._sent.notify_all()
+        for wake in self._wakers:
+            wake()
+
+    def add_waker(self, wake: Callable[[], None]) -> None:
+        """Have ``wake()`` called (lock held, from any thread; it must not block or raise)
+        whenever a waiting long poll should look again; for waiters outside the simulator."""
+        with self.lock:
+            self._wakers.append(wake)
+
+    def remove_waker(self, wake: Callable[[], None]) -> None:
+        with self.lock:
+            self._wakers.remove(wake)
 
     def close(self) -> None:
-        """End every long poll in flight, empty-handed (the server stops or resets)."""
+        """End every long poll in flight, empty-handed (a mock or server stops or resets)."""
         with self.lock:
             self.closed = True
-            self._sent.notify_all()
+            self._notify()
 
     def long_poll(
         self, call: Call, queue: Queue, wait_s: int, take: Callable[[Call], list[T]]
@@ -211,6 +263,8 @@ class SQSSimulator:
         """
         if self.long_poll_policy == "off":
             return call, []
+        if call.outside is not None:
+            return self._poll_outside(call, queue, wait_s, take, call.outside)
         if self.long_poll_policy == "real":
             return self._wait_real(call, queue, wait_s, take)
         deadline = call.now + wait_s
@@ -221,6 +275,13 @@ class SQSSimulator:
             taken = take(call)
             if taken:
                 return call, taken
+        return self._fast_forward(call, queue, deadline, take)
+
+    def _fast_forward(
+        self, call: Call, queue: Queue, deadline: float, take: Callable[[Call], list[T]]
+    ) -> tuple[Call, list[T]]:
+        """Jump the clock from change to change until ``take`` finds something or the
+        poll's deadline is reached."""
         while True:
             next_change = self._next_change(queue)
             target = deadline if next_change is None else min(next_change, deadline)
@@ -231,6 +292,35 @@ class SQSSimulator:
             taken = take(call)
             if taken or call.now >= deadline:
                 return call, taken
+
+    def _poll_outside(
+        self,
+        call: Call,
+        queue: Queue,
+        wait_s: int,
+        take: Callable[[Call], list[T]],
+        wait: OutsideWait,
+    ) -> tuple[Call, list[T]]:
+        """One attempt of a long poll whose caller waits outside (the action has just
+        settled the queue and found nothing): end it, or raise :class:`Suspended`."""
+        if self.closed:
+            return call, []
+        if self.long_poll_policy == "real":
+            remaining = wait_s - wait.real_elapsed
+            if remaining <= 0:
+                return call, []
+            next_change = self._next_change(queue)
+            if next_change is not None:
+                remaining = min(remaining, max(next_change - call.now, 0.001))
+            raise Suspended(remaining)
+        if wait.deadline is None:
+            wait.deadline = call.now + wait_s
+        if wait.others and not wait.yielded:
+            # Let other tasks run (and send) before the clock jumps, as threads get
+            # REAL_GRACE_S in blocking code.
+            wait.yielded = True
+            raise Suspended(None)
+        return self._fast_forward(call, queue, wait.deadline, take)
 
     def _next_change(self, queue: Queue) -> float | None:
         """When something may next become available to a long poll on ``queue``: a delay
