@@ -15,7 +15,8 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 import pytest_sqs
-from pytest_sqs import MockSQS, QueueView, mock_sqs
+from pytest_sqs import MockSQS, QueueView, SQSServer, mock_sqs
+from pytest_sqs._core.actions import load
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -191,7 +192,7 @@ def _snake(action: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in action).lstrip("_")
 
 
-def _run_sync() -> tuple[list[dict[str, Any]], float]:
+def _run_sync() -> tuple[list[dict[str, Any]], float, set[str]]:
     with mock_sqs(clock="manual", start=1_800_000_000, seed=11) as sqs:
         client = boto3.client("sqs", region_name="eu-west-1")
         answers: list[dict[str, Any]] = []
@@ -206,7 +207,7 @@ def _run_sync() -> tuple[list[dict[str, Any]], float]:
             try:
                 step = script.send(answer)
             except StopIteration:
-                return answers, sqs.clock.now()
+                return answers, sqs.clock.now(), {call.action for call in sqs.calls}
 
 
 async def _run_async() -> tuple[list[dict[str, Any]], float]:
@@ -230,12 +231,13 @@ async def _run_async() -> tuple[list[dict[str, Any]], float]:
 
 
 async def test_every_action_answers_as_on_the_sync_path() -> None:
-    sync_answers, sync_end = _run_sync()
+    sync_answers, sync_end, actions = _run_sync()
     async_answers, async_end = await _run_async()
     assert len(async_answers) == len(sync_answers) > 40
     for number, (got, expected) in enumerate(zip(async_answers, sync_answers, strict=True)):
         assert got == expected, f"step {number}"
     assert async_end == sync_end  # the long polls fast-forwarded the same way
+    assert actions == set(load())  # every action the simulator implements
     errors = {answer["error"] for answer in sync_answers if "error" in answer}
     # The modelled exception classes, as botocore builds them for the installed version.
     assert {"QueueDoesNotExist", "InvalidAttributeName", "ReceiptHandleIsInvalid"} <= errors
@@ -622,6 +624,23 @@ async def test_an_async_client_of_the_server_goes_over_http(
         assert [m["Body"] for m in answer["Messages"]] == ["over http"]
         assert local.calls == []  # the in-process mock answered nothing
     assert sqs_server.queue("remote").in_flight[0].body == "over http"
+
+
+async def test_a_server_started_with_async_with() -> None:
+    async with SQSServer(clock="manual") as server:
+        async with get_session().create_client(
+            "sqs",
+            region_name="us-east-1",
+            endpoint_url=server.endpoint_url,
+            aws_access_key_id="k",
+            aws_secret_access_key="s",
+        ) as client:
+            url = (await client.create_queue(QueueName="served"))["QueueUrl"]
+            await client.send_message(QueueUrl=url, MessageBody="one", DelaySeconds=30)
+            server.advance(30)
+            answer = await client.receive_message(QueueUrl=url)
+        assert [m["Body"] for m in answer["Messages"]] == ["one"]
+    assert not server.running
 
 
 # -- time as the user's test controls it -------------------------------------------------
