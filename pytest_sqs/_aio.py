@@ -10,6 +10,7 @@ at once by sends from other tasks or threads, then asks again.
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -26,7 +27,8 @@ YIELD_ROUNDS = 20
 
 def is_async_client(request_signer: Any) -> bool:
     """Whether a call comes from an aiobotocore client (their signer is aiobotocore's)."""
-    return type(request_signer).__module__.startswith("aiobotocore")
+    signers = sys.modules.get("aiobotocore.signers")
+    return signers is not None and isinstance(request_signer, signers.AioRequestSigner)
 
 
 class _Waker:
@@ -45,19 +47,27 @@ class _Waker:
             return
 
 
-async def long_poll(simulator: SQSSimulator, attempt: Callable[[OutsideWait], T]) -> T:
-    """Run ``attempt`` (one try of a ReceiveMessage) until it no longer has to wait."""
+async def long_poll(
+    simulator: SQSSimulator, attempt: Callable[[OutsideWait, Suspended | None], T]
+) -> T:
+    """Answer a ReceiveMessage whose long poll waits here, on the event loop.
+
+    ``attempt(wait, None)`` runs the call; ``attempt(wait, pause)`` resumes it after a
+    :class:`Suspended`.  Either lets the next :class:`Suspended` through.
+    """
     loop = asyncio.get_running_loop()
     wait = OutsideWait(others=len(asyncio.all_tasks(loop)) > 1 or threading.active_count() > 1)
     waker = _Waker(loop)
     simulator.add_waker(waker)  # before the first try, so no send in between is missed
     started = loop.time()
+    pause: Suspended | None = None
     try:
         while True:
             waker.event.clear()
             try:
-                return attempt(wait)
-            except Suspended as pause:
+                return attempt(wait, pause)
+            except Suspended as suspended:
+                pause = suspended
                 await _pause(waker.event, pause.timeout)
                 wait.real_elapsed = loop.time() - started
     finally:

@@ -25,7 +25,7 @@ from botocore.session import Session as BotocoreSession
 
 from . import _active, _aio
 from ._core.errors import SQSError
-from ._core.simulator import OutsideWait, SQSSimulator
+from ._core.simulator import OutsideWait, SQSSimulator, Suspended
 from ._wire import json_protocol, query_protocol
 
 if TYPE_CHECKING:
@@ -79,13 +79,16 @@ def answer(
     if model.name in _TRACED_OPERATIONS:
         # botocore's own before-call handler adds the Lambda trace header after ours runs.
         add_recursion_detection_header(params)
+    simulator = mock.simulator
+    request_id = simulator.new_uuid()  # once per call: seeded runs replay the same ids
     if model.name == "ReceiveMessage" and _aio.is_async_client(request_signer):
-        simulator = mock.simulator
         return _aio.long_poll(
             simulator,
-            functools.partial(_respond, mock, simulator, model, api_params, params, context),
+            functools.partial(
+                _respond, mock, simulator, model, api_params, params, context, request_id
+            ),
         )
-    return _respond(mock, mock.simulator, model, api_params, params, context)
+    return _respond(mock, simulator, model, api_params, params, context, request_id)
 
 
 def _respond(
@@ -95,25 +98,27 @@ def _respond(
     api_params: dict[str, Any],
     params: dict[str, Any],
     context: dict[str, Any],
+    request_id: str,
     outside: OutsideWait | None = None,
+    pause: Suspended | None = None,
 ) -> Any:
-    """Run the call in the simulator; botocore's ``(http_response, parsed)`` pair."""
-    headers = params.get("headers") or {}
-    request_id = simulator.new_uuid()
+    """botocore's ``(http_response, parsed)`` for the call, run in the simulator (or, with
+    ``pause``, resumed there).  Lets :class:`Suspended` through for the async poll."""
     try:
-        result = simulator.handle(
-            model.name,
-            api_params,
-            region=context.get("client_region"),
-            trace_header=headers.get("X-Amzn-Trace-Id"),
-            outside=outside,
-        )
+        if pause is None:
+            result = simulator.handle(
+                model.name,
+                api_params,
+                region=context.get("client_region"),
+                trace_header=(params.get("headers") or {}).get("X-Amzn-Trace-Id"),
+                outside=outside,
+            )
+        else:
+            result = simulator.resume(pause)
     except SQSError as error:
-        if mock.running:  # (a task's long poll can outlive its mock)
-            mock.record(model.name, api_params, None, error.kind.code)
+        mock.record(model.name, api_params, None, error.kind.code, simulator=simulator)
         return _error(model, error, request_id, simulator.clock.now(), params.get("url"))
-    if mock.running:
-        mock.record(model.name, api_params, result, None)
+    mock.record(model.name, api_params, result, None, simulator=simulator)
     if _protocol(model) == "query":
         return _query_era(model, result, request_id, simulator.clock.now(), params.get("url"))
     result["ResponseMetadata"] = {

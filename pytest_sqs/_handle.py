@@ -107,9 +107,15 @@ class SQSHandle:
         params: dict[str, Any],
         response: dict[str, Any] | None,
         error: str | None,
+        *,
+        simulator: SQSSimulator | None = None,
     ) -> None:
-        """Note one API call (the interceptor calls this)."""
-        self._calls.append((action, params, self.simulator.clock.now(), response, error))
+        """Note one API call (the interceptor calls this).  With ``simulator``: only if
+        the call ran on the current one (a task's long poll can outlive its mock)."""
+        current = self._simulator
+        if current is None or (simulator is not None and simulator is not current):
+            return
+        self._calls.append((action, params, current.clock.now(), response, error))
 
     @property
     def calls(self) -> list[APICall]:

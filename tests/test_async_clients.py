@@ -15,12 +15,12 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 import pytest_sqs
-from pytest_sqs import MockSQS, QueueView, SQSServer, mock_sqs
+from pytest_sqs import MockSQS, QueueView, SQSServer, _aio, mock_sqs
 from pytest_sqs._core.actions import load
 
 pytestmark = [
     pytest.mark.asyncio,
-    # A waker or task left behind would surface as an unraisable exception.
+    # A task left pending at the end of a test would surface as an unraisable exception.
     pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
 ]
 
@@ -310,17 +310,28 @@ async def test_a_long_poll_is_woken_by_a_send_from_another_task() -> None:
         url = (await client.create_queue(QueueName="q"))["QueueUrl"]
         start = sqs.clock.now()
 
-        async def producer() -> None:
-            await asyncio.sleep(0)  # the consumer is waiting by now
-            await asyncio.sleep(0)
-            await client.send_message(QueueUrl=url, MessageBody="hello")
+        turns = 0
 
+        async def count_turns() -> None:
+            nonlocal turns
+            while True:
+                turns += 1
+                await asyncio.sleep(0)
+
+        counter = asyncio.create_task(count_turns())
         consumer = asyncio.create_task(client.receive_message(QueueUrl=url, WaitTimeSeconds=20))
         await asyncio.sleep(0)  # the consumer starts its poll first
-        await producer()
+        await asyncio.sleep(0)
+        await client.send_message(QueueUrl=url, MessageBody="hello")
+        sent_at = turns
         answer = await consumer
+        woken_after = turns - sent_at
+        counter.cancel()
         assert [m["Body"] for m in answer["Messages"]] == ["hello"]
-        assert sqs.clock.now() == start  # woken by the send: the clock did not jump
+        assert sqs.clock.now() == start  # the clock did not jump
+        # Woken by the send, not at the end of the turns a poll gives other tasks.
+        assert woken_after < _aio.YIELD_ROUNDS // 2
+        assert sqs.simulator._wakers == []
 
 
 async def test_with_other_tasks_idle_the_clock_still_jumps() -> None:
@@ -391,25 +402,30 @@ async def test_advance_wakes_a_real_long_poll_waiting_for_a_visibility_timeout()
         await turns_until(lambda: sqs.queue("q").in_flight)
         await asyncio.sleep(0)
         assert not poll.done()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         sqs.advance(31)
         again = await poll
+        assert loop.time() - started < 5  # woken at once, not at the end of its 20 s
         assert again["Messages"][0]["MessageId"] == first["Messages"][0]["MessageId"]
         sqs.assert_redelivered("q", again["Messages"][0]["MessageId"])
 
 
-async def test_a_cancelled_long_poll_takes_nothing() -> None:
-    async with mock_sqs(long_poll="real") as sqs, aio_client() as client:
+@pytest.mark.parametrize("policy", ["real", "fast-forward"])
+async def test_a_long_poll_cancelled_as_a_send_wakes_it_takes_nothing(policy: str) -> None:
+    async with mock_sqs(long_poll=policy) as sqs, aio_client() as client:
         url = (await client.create_queue(QueueName="q"))["QueueUrl"]
         poll = asyncio.create_task(client.receive_message(QueueUrl=url, WaitTimeSeconds=20))
-        for _ in range(5):
+        for _ in range(3):
             await asyncio.sleep(0)
-        poll.cancel()
+        assert not poll.done()
+        await client.send_message(QueueUrl=url, MessageBody="still here")  # wakes the poll
+        poll.cancel()  # before it runs again
         with pytest.raises(asyncio.CancelledError):
             await poll
-        await client.send_message(QueueUrl=url, MessageBody="still here")
-        assert sqs.queue("q").bodies() == ["still here"]
         assert [m.body for m in sqs.queue("q").visible] == ["still here"]
         assert sqs.calls_to("ReceiveMessage") == []  # the cancelled call never answered
+        assert sqs.simulator._wakers == []
 
 
 async def test_stopping_the_mock_ends_a_waiting_long_poll() -> None:
@@ -427,6 +443,78 @@ async def test_stopping_the_mock_ends_a_waiting_long_poll() -> None:
     answer = await poll
     assert "Messages" not in answer
     assert loop.time() - started < 5
+    assert [call.action for call in mock.calls] == ["CreateQueue"]  # the poll is not kept
+
+
+async def test_a_poll_woken_by_a_send_after_the_mock_stopped_takes_nothing() -> None:
+    mock = mock_sqs(long_poll="real", seed=3).start()
+    async with aio_client() as client:
+        url = (await client.create_queue(QueueName="q"))["QueueUrl"]
+        poll = asyncio.create_task(client.receive_message(QueueUrl=url, WaitTimeSeconds=20))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        simulator, queue = mock.simulator, mock.queue("q")
+        await client.send_message(QueueUrl=url, MessageBody="sent last")  # wakes the poll...
+        mock.stop()  # ...but the mock stops before it looks again
+        mock.start()  # and a fresh run of the same mock begins
+        try:
+            assert "Messages" not in await poll
+            assert mock.calls == []  # the old run's poll is not the new run's call
+            assert mock.queues() == []
+        finally:
+            mock.stop()
+    assert simulator._wakers == []
+    assert [m.body for m in queue.visible] == ["sent last"]  # still there, untaken
+
+
+async def test_the_fast_forward_deadline_holds_when_another_task_moves_the_clock() -> None:
+    async with mock_sqs(clock="manual") as sqs, aio_client() as client:
+        url = (await client.create_queue(QueueName="q"))["QueueUrl"]
+        start = sqs.clock.now()
+
+        async def traveller() -> None:
+            await asyncio.sleep(0)
+            sqs.advance(15)  # while the poll gives the other tasks their turns
+
+        moving = asyncio.create_task(traveller())
+        answer = await client.receive_message(QueueUrl=url, WaitTimeSeconds=20)
+        await moving
+        assert "Messages" not in answer
+        assert sqs.clock.now() - start == 20  # the poll ended when it was due to, not later
+
+
+async def test_seeded_ids_do_not_depend_on_the_polls_other_tasks() -> None:
+    async def run(with_bystander: bool) -> list[str]:
+        async with mock_sqs(clock="manual", seed=7) as sqs, aio_client() as client:
+            idle = asyncio.Event()
+            bystander = asyncio.create_task(idle.wait()) if with_bystander else None
+            url = (await client.create_queue(QueueName="q"))["QueueUrl"]
+            polled = await client.receive_message(QueueUrl=url, WaitTimeSeconds=5)
+            sent = await client.send_message(QueueUrl=url, MessageBody="x")
+            idle.set()
+            if bystander is not None:
+                await bystander
+            assert sqs.clock.now() > 0
+            return [polled["ResponseMetadata"]["RequestId"], sent["MessageId"]]
+
+    alone, beside_another = await run(False), await run(True)
+    with mock_sqs(clock="manual", seed=7):
+        client = boto3.client("sqs", region_name="us-east-1")
+        url = client.create_queue(QueueName="q")["QueueUrl"]
+        polled = client.receive_message(QueueUrl=url, WaitTimeSeconds=5)
+        sent = client.send_message(QueueUrl=url, MessageBody="x")
+    assert alone == beside_another == [polled["ResponseMetadata"]["RequestId"], sent["MessageId"]]
+
+
+async def test_a_queue_deleted_during_a_poll_ends_it_as_in_a_thread() -> None:
+    async with mock_sqs(long_poll="real") as sqs, aio_client() as client:
+        url = (await client.create_queue(QueueName="q"))["QueueUrl"]
+        poll = asyncio.create_task(client.receive_message(QueueUrl=url, WaitTimeSeconds=1))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        await client.delete_queue(QueueUrl=url)
+        assert "Messages" not in await poll  # no error: the poll was already waiting
+        assert sqs.queues() == []
 
 
 # -- a consumer of several tasks ----------------------------------------------------------

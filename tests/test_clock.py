@@ -3,6 +3,7 @@ clock.  Nothing here sleeps: a visibility timeout of 30 s passes in no real time
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta, timezone
@@ -285,3 +286,22 @@ def test_long_poll_jumps_to_the_end_of_a_delay() -> None:
         client.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=5)
         assert bodies(client.receive_message(QueueUrl=url, WaitTimeSeconds=20)) == ["later"]
         assert mock.clock.now() == START_S + 5
+
+
+def test_a_real_long_poll_ends_on_time_while_freezegun_freezes_the_process_clock() -> None:
+    # freezegun freezes time.monotonic too; a real wait must still end (it used to hang).
+    with mock_sqs(clock="freezegun", long_poll="real") as sqs:
+        client = boto3.client("sqs", region_name="us-east-1")
+        url = client.create_queue(QueueName="q")["QueueUrl"]
+        frozen_at = sqs.clock.now()
+        done = threading.Event()
+        answers: list[Any] = []
+
+        def poll() -> None:
+            answers.append(client.receive_message(QueueUrl=url, WaitTimeSeconds=1))
+            done.set()
+
+        threading.Thread(target=poll, daemon=True).start()
+        assert done.wait(10), "the long poll never ended"
+        assert "Messages" not in answers[0]
+        assert sqs.clock.now() == frozen_at  # simulated time stood still meanwhile

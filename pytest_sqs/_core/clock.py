@@ -10,6 +10,15 @@ import time
 from abc import ABC, abstractmethod
 from datetime import datetime, timedelta, timezone
 
+# Real time for real waits.  freezegun replaces every module attribute that is the
+# real time.monotonic (ours too) and would freeze a wait; it does not look in a tuple.
+_REAL_MONOTONIC = (time.monotonic,)
+
+
+def monotonic() -> float:
+    """Real monotonic seconds, even while freezegun freezes ``time.monotonic``."""
+    return _REAL_MONOTONIC[0]()
+
 
 def _iso(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, tz=timezone.utc).isoformat(timespec="milliseconds")

@@ -9,19 +9,19 @@ import functools
 import random
 import re
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from . import actions, errors, validation
-from .clock import Clock, WallClock
+from .clock import Clock, WallClock, monotonic
 from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
 from .move_tasks import MoveTask, settle_tasks
 from .queue import Queue
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 DEFAULT_REGION = "us-east-1"
@@ -50,7 +50,8 @@ class OutsideWait:
 
     Where a thread would block, :meth:`SQSSimulator.handle` raises :class:`Suspended`;
     the caller waits as told (woken early by :meth:`SQSSimulator.add_waker`'s callback)
-    and repeats the call with the same object, which carries the poll across attempts.
+    and then calls :meth:`SQSSimulator.resume`, which goes on from where the poll
+    stopped: the action is not run again.
     """
 
     # Whether anything else (another task or thread) could send while the poll waits;
@@ -59,19 +60,21 @@ class OutsideWait:
     # Real seconds waited so far, kept by the caller: only it knows real time (the
     # process clock may be frozen by freezegun while the event loop's is not).
     real_elapsed: float = 0.0
-    # Fast-forward: the simulated moment the poll ends, fixed by its first attempt.
-    deadline: float | None = None
-    # Fast-forward: the others have had their chance to send; the next attempt jumps.
+    # Fast-forward: the others have had their chance to send; the next step jumps.
     yielded: bool = False
 
 
 class Suspended(Exception):
     """A long poll with an outside waiter must wait: for ``timeout`` real seconds, or
-    (``None``) just long enough for other tasks to run; then call again."""
+    (``None``) just long enough for other tasks to run; then pass this to
+    :meth:`SQSSimulator.resume`."""
 
-    def __init__(self, timeout: float | None) -> None:
+    def __init__(self, timeout: float | None, step: Callable[[], Any]) -> None:
         super().__init__(timeout)
         self.timeout = timeout
+        self.step = step  # the rest of the call (lock held)
+        self.operation = ""  # set by handle(), for SimulatorBug reports
+        self.params: Mapping[str, Any] = {}
 
 
 @dataclass(slots=True)
@@ -212,10 +215,32 @@ class SQSSimulator:
                     # group) that a long poll in another thread is waiting for.
                     self._notify()
                 return result
-            except (SQSError, UnsupportedBySimulator, Suspended):
+            except Suspended as pause:
+                pause.operation, pause.params = operation, params
+                raise
+            except (SQSError, UnsupportedBySimulator):
                 raise
             except Exception as exc:
                 raise SimulatorBug(operation, params) from exc
+
+    def resume(self, pause: Suspended) -> dict[str, Any]:
+        """Go on with a call that raised :class:`Suspended` (once its wait is over).
+
+        Raises what :meth:`handle` raises, :class:`Suspended` included.
+        """
+        with self.lock:
+            try:
+                result: dict[str, Any] = pause.step()
+                if self.long_poll_policy == "real":
+                    self._notify()
+                return result
+            except Suspended as again:
+                again.operation, again.params = pause.operation, pause.params
+                raise
+            except (SQSError, UnsupportedBySimulator):
+                raise
+            except Exception as exc:
+                raise SimulatorBug(pause.operation, pause.params) from exc
 
     # -- long polling (design §4) ---------------------------------------------
 
@@ -251,22 +276,29 @@ class SQSSimulator:
             self._notify()
 
     def long_poll(
-        self, call: Call, queue: Queue, wait_s: int, take: Callable[[Call], list[T]]
-    ) -> tuple[Call, list[T]]:
-        """Let up to ``wait_s`` seconds pass until ``take`` finds something to deliver.
+        self,
+        call: Call,
+        queue: Queue,
+        wait_s: int,
+        take: Callable[[Call], list[T]],
+        finish: Callable[[Call, list[T]], R],
+    ) -> R:
+        """Let up to ``wait_s`` seconds pass until ``take`` finds something to deliver;
+        return ``finish(call, taken)`` with the call as of when the wait ended.
 
         ``take(call)`` is tried whenever a message may have become available (a delay
         or a visibility timeout ended, another thread sent one); it may find nothing even
-        then (a message moved to a dead-letter queue), and the wait goes on.  Returns the
-        call as of when the wait ended and what was taken.  Called with the lock held;
-        waiting releases it.  Never sleeps for simulated time.
+        then (a message moved to a dead-letter queue), and the wait goes on.  Called with
+        the lock held; waiting releases it.  Never sleeps for simulated time.  With an
+        outside waiter (``call.outside``) it raises :class:`Suspended` where a thread
+        would block.
         """
         if self.long_poll_policy == "off":
-            return call, []
+            return finish(call, [])
         if call.outside is not None:
-            return self._poll_outside(call, queue, wait_s, take, call.outside)
+            return self._poll_outside(call, queue, wait_s, take, finish, call.outside)
         if self.long_poll_policy == "real":
-            return self._wait_real(call, queue, wait_s, take)
+            return finish(*self._wait_real(call, queue, wait_s, take))
         deadline = call.now + wait_s
         if threading.active_count() > 1:
             # Give a producer thread a moment before jumping the clock.
@@ -274,8 +306,8 @@ class SQSSimulator:
             call = self._settled(call, queue)
             taken = take(call)
             if taken:
-                return call, taken
-        return self._fast_forward(call, queue, deadline, take)
+                return finish(call, taken)
+        return finish(*self._fast_forward(call, queue, deadline, take))
 
     def _fast_forward(
         self, call: Call, queue: Queue, deadline: float, take: Callable[[Call], list[T]]
@@ -299,28 +331,38 @@ class SQSSimulator:
         queue: Queue,
         wait_s: int,
         take: Callable[[Call], list[T]],
+        finish: Callable[[Call, list[T]], R],
         wait: OutsideWait,
-    ) -> tuple[Call, list[T]]:
-        """One attempt of a long poll whose caller waits outside (the action has just
-        settled the queue and found nothing): end it, or raise :class:`Suspended`."""
-        if self.closed:
-            return call, []
-        if self.long_poll_policy == "real":
-            remaining = wait_s - wait.real_elapsed
-            if remaining <= 0:
-                return call, []
-            next_change = self._next_change(queue)
-            if next_change is not None:
-                remaining = min(remaining, max(next_change - call.now, 0.001))
-            raise Suspended(remaining)
-        if wait.deadline is None:
-            wait.deadline = call.now + wait_s
-        if wait.others and not wait.yielded:
-            # Let other tasks run (and send) before the clock jumps, as threads get
-            # REAL_GRACE_S in blocking code.
-            wait.yielded = True
-            raise Suspended(None)
-        return self._fast_forward(call, queue, wait.deadline, take)
+    ) -> R:
+        """A long poll whose caller waits outside: each step ends the poll or raises
+        :class:`Suspended` carrying the next step (the action has just settled the queue
+        at ``call.now`` and found nothing)."""
+        deadline = call.now + wait_s  # fast-forward: fixed by the first step
+
+        def step(call: Call) -> R:
+            if self.long_poll_policy == "real":
+                remaining = wait_s - wait.real_elapsed
+                if remaining <= 0:
+                    return finish(call, [])
+                next_change = self._next_change(queue)
+                if next_change is not None:
+                    remaining = min(remaining, max(next_change - call.now, 0.001))
+                raise Suspended(remaining, lambda: look_again(call))
+            if wait.others and not wait.yielded:
+                # Let other tasks run (and send) before the clock jumps, as threads get
+                # REAL_GRACE_S in blocking code.
+                wait.yielded = True
+                raise Suspended(None, lambda: look_again(call))
+            return finish(*self._fast_forward(call, queue, deadline, take))
+
+        def look_again(call: Call) -> R:
+            if self.closed:  # the mock stopped: end empty-handed
+                return finish(call, [])
+            call = self._settled(call, queue)
+            taken = take(call) if queue.visible_count else []
+            return finish(call, taken) if taken else step(call)
+
+        return step(call)
 
     def _next_change(self, queue: Queue) -> float | None:
         """When something may next become available to a long poll on ``queue``: a delay
@@ -343,13 +385,13 @@ class SQSSimulator:
     def _wait_real(
         self, call: Call, queue: Queue, wait_s: int, take: Callable[[Call], list[T]]
     ) -> tuple[Call, list[T]]:
-        real_deadline = time.monotonic() + wait_s
+        real_deadline = monotonic() + wait_s
         while True:
             if self.closed or (call.gone is not None and call.gone()):
                 return call, []
             call = self._settled(call, queue)
             taken = take(call) if queue.visible_count else []
-            remaining = real_deadline - time.monotonic()
+            remaining = real_deadline - monotonic()
             if taken or remaining <= 0:
                 return call, taken
             next_change = self._next_change(queue)

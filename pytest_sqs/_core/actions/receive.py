@@ -176,22 +176,26 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
             raise SQSError(errors.INFLIGHT_LIMIT)
         return {}
     count = maximum or 1
+
+    def deliver(call: Call, taken: list[Message]) -> Result:
+        if not taken:
+            return {}
+        received = []
+        for message in taken:
+            handle = make_receipt_handle(
+                queue.uid, message.message_id, message.receive_count + 1, sim.new_nonce()
+            )
+            queue.start_flight(message, call.now, visibility, handle)
+            received.append(_render_received(message, handle, system_names, keep))
+        if attempt_id is not None:
+            assert isinstance(queue, FifoQueue)
+            queue.remember_attempt(attempt_id, call.now, taken, copy.deepcopy(received))
+        return {"Messages": received}
+
     taken = _take(sim, call, queue, count)
     if not taken and wait > 0:
-        call, taken = sim.long_poll(call, queue, wait, lambda at: _take(sim, at, queue, count))
-    if not taken:
-        return {}
-    received = []
-    for message in taken:
-        handle = make_receipt_handle(
-            queue.uid, message.message_id, message.receive_count + 1, sim.new_nonce()
-        )
-        queue.start_flight(message, call.now, visibility, handle)
-        received.append(_render_received(message, handle, system_names, keep))
-    if attempt_id is not None:
-        assert isinstance(queue, FifoQueue)
-        queue.remember_attempt(attempt_id, call.now, taken, copy.deepcopy(received))
-    return {"Messages": received}
+        return sim.long_poll(call, queue, wait, lambda at: _take(sim, at, queue, count), deliver)
+    return deliver(call, taken)
 
 
 def _replay(queue: FifoQueue, call: Call, attempt_id: str, visibility: int) -> Result | None:
