@@ -26,9 +26,8 @@ visibility timeout ends (or is set to 0) goes to the head, each in time order, a
 message received with VisibilityTimeout=0 rejoins at the back.  The model predicts that
 order and holds ``view.visible`` ("what a receive would return now, in its order",
 docs/inspection.md) and every receive and move task to it.  The order of a FIFO queue's
-groups is not predicted (it still depends on observation: see the xfail test at the end):
-there the model reads ``view.visible`` at the instant of the receive and holds the receive
-to it; within a group the order is the model's.
+groups is not predicted: there the model reads ``view.visible`` at the instant of the
+receive and holds the receive to it; within a group the order is the model's.
 
 Inputs this machine does not generate: a long poll on a queue that a running move task
 may take from or deliver to (the model would need to know the order of a FIFO dead-letter
@@ -876,8 +875,7 @@ class WholeApi(RuleBasedStateMachine):
 
     def available_groups(self, queue: ModelQueue, order: list[str], at: float) -> list[str]:
         """FIFO: the groups whose head is visible, in the order ``order`` (the view's)
-        shows them: the model does not predict the order of FIFO groups (see the xfail test
-        about it at the end of this file)."""
+        shows them: the model does not predict the order of FIFO groups."""
         groups: list[str] = []
         if not queue.fifo:
             return groups
@@ -1809,7 +1807,7 @@ def test_random_programs_on_the_whole_api_match_the_reference_model() -> None:
     STATS["seconds"] += round(time.perf_counter() - started)
 
 
-# -- bugs the model found, each isolated: fixed ones stay as tests, open ones are xfail -----
+# -- bugs the model found, each isolated and fixed: they stay as tests ------------------------
 
 
 @pytest.fixture
@@ -1958,12 +1956,6 @@ def first_group_after_expiry(sqs: Any, look_between: bool) -> list[str]:
     return [m["Body"] for m in got["Messages"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a queue still applies retention before delays and visibility timeouts, "
-    "whatever their times, so a FIFO group unlocked by an expiry overtakes one that became "
-    "available earlier unless something touched the queue in between",
-)
 def test_a_fifo_group_unlocked_by_retention_joins_the_group_order_in_time(sqs: Any) -> None:
     # B became available at +55, A at +60 (its locking head expired): B first.
     assert first_group_after_expiry(sqs, look_between=True) == ["b1"]

@@ -117,47 +117,36 @@ class Queue:
     # -- timers -------------------------------------------------------------
 
     def settle(self, now: float) -> None:
-        """Apply every timer due by ``now``: retention, delays, visibility timeouts."""
+        """Apply every timer due by ``now``, in time order: retention, delays, visibility
+        timeouts (on a tie: the expiry, then the delay, then the visibility timeout).  So
+        the order of the ready messages (FIFO: of the groups, which an expiry may unlock)
+        is the same whether or not anything settled the queue in between."""
         retention = self.settings.message_retention_period
         by_age = self._by_age
-        while by_age and by_age[0][0] + retention <= now:
-            enqueued_at, _, message = heapq.heappop(by_age)
-            if message.live:
-                expires_at = enqueued_at + retention
-                if message.state is not MessageState.VISIBLE and message.visible_at < expires_at:
-                    # It became visible before it expired: keep the journal in time order.
-                    event = (
-                        Event.DELAY_ENDED
-                        if message.state is MessageState.DELAYED
-                        else Event.VISIBLE_AGAIN
-                    )
-                    message.history.append((message.visible_at, event))
-                self.remove(message, expires_at, Event.EXPIRED)
-        # Delays and visibility timeouts in time order (delays first on a tie), so the
-        # order of the ready messages (FIFO: of the groups) is the same whether or not
-        # anything settled the queue in between.
         delayed = self._delayed
         in_flight = self._in_flight
         shift = self._delay_shift()
         while True:
+            expiry = by_age[0][0] + retention if by_age else math.inf
             delay_end = delayed[0][0] + shift if delayed else math.inf
             visibility_end = in_flight[0][0] if in_flight else math.inf
-            if delay_end <= visibility_end:
-                if delay_end > now:
-                    return
+            first = min(expiry, delay_end, visibility_end)
+            if first > now:
+                return
+            if expiry == first:
+                _, _, message = heapq.heappop(by_age)
+                if message.live:
+                    self.remove(message, expiry, Event.EXPIRED)
+            elif delay_end == first:
                 key, token, message = heapq.heappop(delayed)
                 if message.live and message.token == token:
                     self.delayed_count -= 1
                     self._to_ready(message, key + shift, Event.DELAY_ENDED, front=False)
             else:
-                if visibility_end > now:
-                    return
+                # Every visibility timeout ending before the next delay or expiry.
+                bound = min(delay_end, expiry)
                 returning: list[tuple[float, Message]] = []
-                while (
-                    in_flight
-                    and in_flight[0][0] <= now
-                    and (not delayed or in_flight[0][0] < delayed[0][0] + shift)
-                ):
+                while in_flight and in_flight[0][0] <= now and in_flight[0][0] < bound:
                     at, token, message = heapq.heappop(in_flight)
                     if message.live and message.token == token:
                         self.in_flight_count -= 1
