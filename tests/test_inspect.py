@@ -315,3 +315,29 @@ def test_history_belongs_to_the_queue_the_message_was_in(mock: MockSQS, client: 
         f"no history of message {message_id} in queue second: it was never there, or it "
         "left long ago (journals are kept for the 100,000 most recent departures)"
     )
+
+
+def test_history_shows_the_last_visit_of_a_message_that_came_back(
+    mock: MockSQS, client: Any
+) -> None:
+    # Two FIFO queues that are each other's dead-letter queue: a message received once
+    # bounces between them on every receive, visiting each queue more than once.
+    fifo = {"FifoQueue": "true"}
+    alpha = client.create_queue(QueueName="alpha.fifo", Attributes=fifo)["QueueUrl"]
+    beta = client.create_queue(QueueName="beta.fifo", Attributes=fifo)["QueueUrl"]
+    for url, target in ((alpha, "beta.fifo"), (beta, "alpha.fifo")):
+        policy = f'{{"deadLetterTargetArn":"{mock.queue(target).arn}","maxReceiveCount":1}}'
+        client.set_queue_attributes(QueueUrl=url, Attributes={"RedrivePolicy": policy})
+    message_id = client.send_message(
+        QueueUrl=beta, MessageBody="m1", MessageGroupId="g", MessageDeduplicationId="1"
+    )["MessageId"]
+    client.receive_message(QueueUrl=beta, VisibilityTimeout=0)  # received once
+    client.receive_message(QueueUrl=beta)  # moved to alpha
+    client.receive_message(QueueUrl=alpha)  # moved back to beta
+    client.receive_message(QueueUrl=beta)  # and to alpha again
+    client.purge_queue(QueueUrl=alpha)
+
+    assert [e.event for e in mock.queue("alpha.fifo").history(message_id)][-1] == "purged"
+    assert [e.event for e in mock.queue("beta.fifo").history(message_id)][-1] == (
+        "moved to dead-letter queue"
+    )

@@ -75,8 +75,13 @@ class Queue:
         self.last_purged_at: float | None = None
         self.tags: dict[str, str] = {}
         self.messages: dict[str, Message] = {}
-        self.retired: dict[str, list[RawEntry]] = {}  # journals of messages that left
-        self._purged: list[tuple[float, dict[str, Message]]] = []
+        # Journals of messages that left (by id: departure number, journal) and of purged
+        # generations (departure number, when, messages).  A message can visit a queue
+        # more than once (dead-letter queues that redrive to each other); the departure
+        # numbers tell which visit was the last.
+        self.retired: dict[str, tuple[int, list[RawEntry]]] = {}
+        self._purged: list[tuple[int, float, dict[str, Message]]] = []
+        self._departures = itertools.count()
         self._ready: OrderedDict[str, Message] = OrderedDict()
         self._delayed: _Heap = []
         self._in_flight: _Heap = []
@@ -328,7 +333,8 @@ class Queue:
         # Keep the journals of departed messages for history(), but only the most recent
         # ones, so a long-running receive/delete loop does not grow without bound.
         retired = self.retired
-        retired[message.message_id] = message.history
+        retired.pop(message.message_id, None)  # the latest visit goes to the end
+        retired[message.message_id] = (next(self._departures), message.history)
         if len(retired) > limits.MAX_RETIRED_JOURNALS:
             del retired[next(iter(retired))]
 
@@ -338,7 +344,7 @@ class Queue:
         The dropped messages keep their journals in ``_purged`` for :meth:`history`.
         """
         if self.messages:
-            self._purged.append((now, self.messages))
+            self._purged.append((next(self._departures), now, self.messages))
         self.messages = {}
         self._reset_ready()
         self._delayed, self._in_flight, self._by_age = [], [], []
@@ -355,11 +361,13 @@ class Queue:
         raw: list[RawEntry] | None = None
         if message_id in self.messages:
             raw = self.messages[message_id].history
-        elif message_id in self.retired:
-            raw = self.retired[message_id]
-        else:
-            for purged_at, generation in self._purged:
-                if message_id in generation:
+        else:  # its last visit: the latest departure, by retirement or purge
+            last = -1
+            if message_id in self.retired:
+                last, raw = self.retired[message_id]
+            for departure, purged_at, generation in self._purged:
+                if message_id in generation and departure > last:
+                    last = departure
                     raw = [*generation[message_id].history, (purged_at, Event.PURGED)]
         return None if raw is None else [JournalEntry.of(entry) for entry in raw]
 
