@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ._admin import AdminClient, AdminError
 from ._botocore import UnmockedRequestError, patch_client
+from ._core.chaos import Chaos
 from ._core.clock import Clock, ManualClock, WallClock
 from ._core.errors import SimulatorBug, UnsupportedBySimulator
 from ._inspect import DeduplicationEntry, HistoryEntry, MessageSnapshot, QueueView
@@ -13,6 +14,7 @@ from ._server import SQSServer
 __all__ = [
     "AdminClient",
     "AdminError",
+    "Chaos",
     "Clock",
     "DeduplicationEntry",
     "HistoryEntry",

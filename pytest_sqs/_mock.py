@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import random
 import unittest
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar, overload
 
 from . import _active, _botocore
+from ._core.chaos import Chaos, ChaosState
 from ._core.clock import Clock, ManualClock, WallClock
 from ._core.simulator import (
     DEFAULT_ACCOUNT_ID,
@@ -54,6 +57,9 @@ class MockSQS(SQSHandle):
             naive datetimes are UTC); default: now.
         seed: seed of the simulator's RNG (message ids, receipt handles) for replay.
         long_poll: "fast-forward" (default), "real" or "off"; see the docs on time.
+        chaos: duplicate deliveries, reordering and short receives on standard queues,
+            reproducibly: ``True`` (default rates), a dict of :class:`Chaos` keywords, or
+            a :class:`Chaos`; see the docs on idempotent consumers.
     """
 
     _NOT_RUNNING = "mock_sqs is not started: use it in a with block or call start()"
@@ -68,7 +74,9 @@ class MockSQS(SQSHandle):
         start: float | datetime | None = None,
         seed: int | None = None,
         long_poll: str = "fast-forward",
+        chaos: Chaos | dict[str, object] | bool | None = None,
     ) -> None:
+        self.chaos_settings = Chaos.of(chaos)  # refused here, where the user wrote it
         super().__init__(
             region=region,
             account_id=account_id,
@@ -97,6 +105,7 @@ class MockSQS(SQSHandle):
             clock=_make_clock(self._clock_option, self.start_time),
             seed=self.seed,
             long_poll=self.long_poll,
+            chaos=self._new_chaos(self.chaos_settings),
         )
         self._calls = []
         _botocore.register_builtin()
@@ -145,7 +154,68 @@ class MockSQS(SQSHandle):
             start=self.start_time,
             seed=self.seed,
             long_poll=self.long_poll,
+            chaos=self.chaos_settings,
         )
+
+    # -- chaos ----------------------------------------------------------------
+
+    @staticmethod
+    def _new_chaos(settings: Chaos | None) -> ChaosState | None:
+        if settings is None:
+            return None
+        seed = settings.seed if settings.seed is not None else random.randrange(2**32)
+        return ChaosState(settings, seed)
+
+    @property
+    def chaos_seed(self) -> int | None:
+        """The seed of the faults chaos mode injects (``None`` without chaos): pass it
+        back (``Chaos(seed=...)``, ``--sqs-chaos-seed``) to replay the same faults."""
+        chaos = self.simulator.chaos
+        return None if chaos is None else chaos.seed
+
+    @property
+    def chaos_faults(self) -> int:
+        """How many faults chaos mode has injected so far."""
+        chaos = self.simulator.chaos
+        return 0 if chaos is None else chaos.faults
+
+    @contextmanager
+    def chaos_on(self, chaos: Chaos | dict[str, object] | bool = True) -> Iterator[MockSQS]:
+        """Chaos only inside the block, e.g. around the code under test and not its setup.
+
+        Inside a mock that has chaos already, the block uses the given settings and the
+        mock's own seed, so the run stays reproducible.
+        """
+        settings = Chaos.of(chaos)
+        simulator = self.simulator
+        with simulator.lock:
+            saved = simulator.chaos
+            if settings is not None and saved is not None and settings.seed is None:
+                state: ChaosState | None = ChaosState(settings, saved.seed)
+            else:
+                state = self._new_chaos(settings)
+            simulator.chaos = state
+        try:
+            yield self
+        finally:
+            with simulator.lock:
+                simulator.chaos = saved
+
+    @contextmanager
+    def chaos_off(self) -> Iterator[MockSQS]:
+        """No chaos inside the block (setup, assertions), the mock's own outside it."""
+        simulator = self.simulator
+        with simulator.lock:
+            saved = simulator.chaos
+            enabled = saved.enabled if saved is not None else False
+            if saved is not None:
+                saved.enabled = False
+        try:
+            yield self
+        finally:
+            with simulator.lock:
+                if saved is not None:
+                    saved.enabled = enabled
 
     def _decorate_test_case(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
         original_set_up = cls.setUp
@@ -176,6 +246,7 @@ def mock_sqs(
     start: float | datetime | None = ...,
     seed: int | None = ...,
     long_poll: str = ...,
+    chaos: Chaos | dict[str, object] | bool | None = ...,
 ) -> MockSQS: ...
 
 

@@ -7,6 +7,7 @@ interceptor with botocore, so every client made afterwards can be served.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Generator, Iterator
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 
 from . import _active
+from ._core.chaos import Chaos
 from ._core.errors import SQSError
 from ._core.simulator import LONG_POLL_POLICIES
 from ._handle import SQSHandle
@@ -25,7 +27,7 @@ from ._server import SQSServer
 _MOCK_KEY = pytest.StashKey[MockSQS]()
 _SERVER_KEY = pytest.StashKey[SQSServer]()
 _BLOCKING_PUSHED = pytest.StashKey[bool]()
-_MARKER_KEYWORDS = ("region", "account_id", "clock", "start", "seed", "long_poll")
+_MARKER_KEYWORDS = ("region", "account_id", "clock", "start", "seed", "long_poll", "chaos")
 
 INI_OPTIONS: dict[str, tuple[str, str]] = {
     # name: (help, default)
@@ -33,6 +35,11 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
     "sqs_account_id": ("Account id of the sqs fixture and marker.", "123456789012"),
     "sqs_clock": (f"Clock of the sqs fixture and marker: one of {CLOCKS}.", "wall"),
     "sqs_long_poll": (f"Long-poll policy: one of {LONG_POLL_POLICIES}.", "fast-forward"),
+    "sqs_chaos": (
+        "Chaos for every test using the mock: off, on (default rates), or rates such as "
+        "'duplicate=0.1 reorder=0.05 empty_receive=0.2'.",
+        "off",
+    ),
     "sqs_block_unmocked": (
         "Refuse any SQS request made outside a mock (true/false), so no test reaches AWS.",
         "true",
@@ -43,6 +50,33 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
 def pytest_addoption(parser: pytest.Parser) -> None:
     for name, (help_text, default) in INI_OPTIONS.items():
         parser.addini(name, help_text, default=default)
+    parser.getgroup("sqs", "pytest-sqs").addoption(
+        "--sqs-chaos-seed",
+        type=int,
+        default=None,
+        help="Seed of chaos mode's faults in every test that has chaos on: replays the "
+        "faults a failing test's report names.",
+    )
+
+
+def _ini_chaos(config: pytest.Config) -> Chaos | None:
+    """The sqs_chaos ini option: off, on, or 'name=rate ...'."""
+    value = _ini(config, "sqs_chaos")
+    if value.lower() in _FALSE:
+        return None
+    if value.lower() in _TRUE:
+        return Chaos.of(True)
+    rates: dict[str, object] = {}
+    for part in value.replace(",", " ").split():
+        name, _, rate = part.partition("=")
+        try:
+            rates[name.strip()] = float(rate)
+        except ValueError:
+            raise pytest.UsageError(f"sqs_chaos: {part!r} is not name=rate") from None
+    try:
+        return Chaos.of(rates)
+    except (TypeError, ValueError) as error:
+        raise pytest.UsageError(f"sqs_chaos: {error}") from None
 
 
 def _ini(config: pytest.Config, name: str) -> str:
@@ -72,10 +106,11 @@ def _check_choices(config: pytest.Config) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "sqs(region=, account_id=, clock=, start=, seed=, long_poll=): run the test inside "
+        "sqs(region=, account_id=, clock=, start=, seed=, long_poll=, chaos=): run the test inside "
         "mock_sqs() with these options (the sqs fixture's handle); see pytest-sqs docs.",
     )
     _check_choices(config)
+    _ini_chaos(config)  # refuse a bad value at start-up, not in every test
     # A stack, not a switch: pytester runs sessions inside this one.
     _active.push_blocking(_blocking(config))
     config.stash[_BLOCKING_PUSHED] = True
@@ -89,11 +124,14 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    seed = config.getoption("--sqs-chaos-seed", None)
+    chaos = _ini(config, "sqs_chaos")
     return (
         f"pytest-sqs: region={_ini(config, 'sqs_region')}, "
         f"account={_ini(config, 'sqs_account_id')}, clock={_ini(config, 'sqs_clock')}, "
-        f"long_poll={_ini(config, 'sqs_long_poll')}, "
+        f"long_poll={_ini(config, 'sqs_long_poll')}, chaos={chaos}, "
         f"block_unmocked={'on' if _blocking(config) else 'off'}"
+        + ("" if seed is None else f"; chaos seed {seed} (--sqs-chaos-seed)")
     )
 
 
@@ -105,6 +143,7 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
         "account_id": _ini(config, "sqs_account_id"),
         "clock": _ini(config, "sqs_clock"),
         "long_poll": _ini(config, "sqs_long_poll"),
+        "chaos": _ini_chaos(config),
     }
     marker = request.node.get_closest_marker("sqs")
     if marker is not None:
@@ -122,6 +161,14 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
                 pytrace=False,
             )
         options.update(marker.kwargs)
+    seed = config.getoption("--sqs-chaos-seed", None)
+    if seed is not None and options["chaos"] not in (None, False):
+        try:
+            chaos = Chaos.of(options["chaos"])
+        except (TypeError, ValueError) as error:
+            pytest.fail(f"pytest-sqs: {error}", pytrace=False)
+        if chaos is not None:
+            options["chaos"] = dataclasses.replace(chaos, seed=seed)
     return options
 
 
@@ -277,4 +324,14 @@ def pytest_runtest_makereport(
         for title, handle in handles:
             if handle is not None and handle.running:
                 report.sections.append((title, handle.describe()))
+        mock = item.stash.get(_MOCK_KEY, None)
+        if mock is not None and mock.running and mock.chaos_seed is not None:
+            report.sections.append(
+                (
+                    "pytest-sqs chaos",
+                    f"chaos seed {mock.chaos_seed}, {mock.chaos_faults} fault(s) injected; "
+                    f"replay them with: pytest {item.nodeid} --sqs-chaos-seed "
+                    f"{mock.chaos_seed}",
+                )
+            )
     return report

@@ -27,7 +27,7 @@ UNMOCKED = (
 
 DEFAULT_HEADER = (
     "pytest-sqs: region=us-east-1, account=123456789012, clock=wall, "
-    "long_poll=fast-forward, block_unmocked=on"
+    "long_poll=fast-forward, chaos=off, block_unmocked=on"
 )
 
 _AWS_VARIABLES = (

@@ -247,9 +247,9 @@ def test_the_marker_is_registered(run: pytest.Pytester) -> None:
     result = run.runpytest("--markers")
     result.stdout.fnmatch_lines(
         [
-            "@pytest.mark.sqs(region=, account_id=, clock=, start=, seed=, long_poll=): run the "
-            "test inside mock_sqs() with these options (the sqs fixture's handle); see pytest-sqs "
-            "docs."
+            "@pytest.mark.sqs(region=, account_id=, clock=, start=, seed=, long_poll=, chaos=): "
+            "run the test inside mock_sqs() with these options (the sqs fixture's handle); "
+            "see pytest-sqs docs."
         ]
     )
     run.makepyfile(
@@ -268,7 +268,7 @@ def test_the_marker_is_registered(run: pytest.Pytester) -> None:
 
 # -- bad markers ----------------------------------------------------------------------
 
-KEYWORDS = "region, account_id, clock, start, seed, long_poll"
+KEYWORDS = "region, account_id, clock, start, seed, long_poll, chaos"
 
 
 @pytest.mark.parametrize(
@@ -507,12 +507,13 @@ def test_report_header_shows_the_ini_options(
         sqs_account_id="000000000042",
         sqs_clock="manual",
         sqs_long_poll="off",
+        sqs_chaos="duplicate=0.5",
         sqs_block_unmocked=value,
     )
     result = pytester.runpytest("--collect-only")
     assert (
         "pytest-sqs: region=eu-north-1, account=000000000042, clock=manual, long_poll=off, "
-        f"block_unmocked={shown}"
+        f"chaos=duplicate=0.5, block_unmocked={shown}"
     ) in result.stdout.lines
 
 

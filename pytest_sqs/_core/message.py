@@ -120,6 +120,9 @@ class Event(enum.Enum):
     REDRIVEN_FROM = "redriven from"  # arrived by a message move task, as a new message
     DUPLICATE_IGNORED = "duplicate ignored"
     QUEUE_DELETED = "queue deleted"
+    # Chaos mode (chaos.py): faults injected on purpose, marked as such.
+    DELETE_LOST = "delete lost (chaos)"  # visible again: it will be delivered again
+    HELD_BACK = "held back (chaos)"  # left for a later receive: delivered out of order
 
 
 # A journal line as recorded: (time, event, detail arguments...).  Recording is on every

@@ -251,6 +251,19 @@ class Queue:
             taken.append(message)
         return taken
 
+    def lose_delete(self, message: Message, now: float) -> None:
+        """Chaos: a delete one server missed: the message is visible again at once, at the
+        back of the ready order, to be delivered again."""
+        self.detach(message)
+        self._to_ready(message, now, Event.DELETE_LOST, front=False)
+
+    def untake(self, message: Message, now: float) -> None:
+        """Put a message just taken back at the front of the ready order (chaos: held
+        back for a later receive)."""
+        message.state = MessageState.VISIBLE
+        message.history.append((now, Event.HELD_BACK))
+        self._show(message, front=True)
+
     def start_flight(self, message: Message, now: float, visibility_s: int, handle: str) -> None:
         """Hand a message (just taken from the ready order) to a consumer."""
         message.receive_count += 1

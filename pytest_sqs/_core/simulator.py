@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from . import actions, errors, validation
+from .chaos import ChaosState
 from .clock import Clock, WallClock, monotonic
 from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
 from .move_tasks import MoveTask, settle_tasks
@@ -153,6 +154,7 @@ class SQSSimulator:
         clock: Clock | None = None,
         seed: int | None = None,
         long_poll: str = "fast-forward",
+        chaos: ChaosState | None = None,
     ) -> None:
         if long_poll not in LONG_POLL_POLICIES:
             raise ValueError(f"long_poll must be one of {LONG_POLL_POLICIES}, not {long_poll!r}")
@@ -161,6 +163,7 @@ class SQSSimulator:
         self.clock: Clock = clock if clock is not None else WallClock()
         self.long_poll_policy = long_poll
         self.rng = random.Random(seed)
+        self.chaos = chaos  # faults on purpose (chaos.py), from their own RNG
         self.lock = threading.RLock()
         self._sent = threading.Condition(self.lock)
         self._wakers: list[Callable[[], None]] = []

@@ -4,6 +4,7 @@ dead-letter moves (sqs-behaviour.md §3.9, §5.2, §6.1, §8)."""
 from __future__ import annotations
 
 import copy
+import random
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -123,6 +124,19 @@ def _take(sim: SQSSimulator, call: Call, queue: Queue, count: int) -> list[Messa
     return kept
 
 
+def _reorder(
+    sim: SQSSimulator, call: Call, queue: Queue, taken: list[Message], rng: random.Random
+) -> list[Message]:
+    """Chaos: the oldest message is held back for a later receive (if another can take
+    its place) and the rest are shuffled: best-effort order, as SQS allows."""
+    replacement = _take(sim, call, queue, 1)
+    if replacement:
+        queue.untake(taken[0], call.now)
+        taken = taken[1:] + replacement
+    rng.shuffle(taken)
+    return taken
+
+
 @action("ReceiveMessage")
 def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Result:
     """Up to MaxNumberOfMessages visible messages in delivery order, each with a fresh
@@ -176,8 +190,18 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
             raise SQSError(errors.INFLIGHT_LIMIT)
         return {}
     count = maximum or 1
+    chaos = sim.chaos
+    if chaos is not None and not chaos.applies(queue.name, queue.settings.fifo):
+        chaos = None
+    if chaos is not None and wait == 0 and chaos.happens(chaos.settings.empty_receive):
+        # A short poll asks a sample of the servers: fewer messages, often none.
+        count = chaos.rng.randrange(count)
+        if count == 0:
+            return {}
 
     def deliver(call: Call, taken: list[Message]) -> Result:
+        if chaos is not None and taken and chaos.happens(chaos.settings.reorder):
+            taken = _reorder(sim, call, queue, taken, chaos.rng)
         if not taken:
             return {}
         received = []

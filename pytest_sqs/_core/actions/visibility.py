@@ -41,12 +41,24 @@ def _message_for_handle(queue: Queue, handle: Any) -> Message | None:
     return message
 
 
-def _delete(queue: Queue, call: Call, handle: Any) -> None:
+def _delete(sim: SQSSimulator, queue: Queue, call: Call, handle: Any) -> None:
     message = _message_for_handle(queue, handle)
     # Standard queues accept stale handles: a message already gone is a success, and a
     # handle whose visibility expired still deletes (Appendix A, AWS-rec).
-    if message is not None:
-        queue.remove(message, call.now, Event.DELETED)
+    if message is None:
+        return
+    chaos = sim.chaos
+    if (
+        chaos is not None
+        and message.state is MessageState.IN_FLIGHT
+        and chaos.applies(queue.name, queue.settings.fifo)
+        and chaos.happens(chaos.settings.duplicate)
+    ):
+        # A server holding a copy missed the delete: the copy is delivered again
+        # (at-least-once); the call still succeeds.
+        queue.lose_delete(message, call.now)
+        return
+    queue.remove(message, call.now, Event.DELETED)
 
 
 def _change_visibility(
@@ -73,7 +85,7 @@ def delete_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> 
     (HTTP 404).
     """
     queue = sim.resolve(call, params.get("QueueUrl"))
-    _delete(queue, call, params.get("ReceiptHandle"))
+    _delete(sim, queue, call, params.get("ReceiptHandle"))
     return {}
 
 
@@ -92,7 +104,7 @@ def delete_message_batch(sim: SQSSimulator, call: Call, params: Mapping[str, Any
     """DeleteMessage per entry; whole-request batch errors as AWS."""
     queue = sim.resolve(call, params.get("QueueUrl"))
     entries = validation.batch_entries(params, "DeleteMessageBatchRequestEntry")
-    return per_entry(entries, lambda entry: _delete(queue, call, entry.get("ReceiptHandle")))
+    return per_entry(entries, lambda entry: _delete(sim, queue, call, entry.get("ReceiptHandle")))
 
 
 @action("ChangeMessageVisibilityBatch")

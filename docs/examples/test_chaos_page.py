@@ -1,0 +1,78 @@
+"""docs/chaos.md: a payment consumer that is not idempotent, the chaos test that finds it,
+and the fix."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+
+class Ledger:
+    """Where charges land (a table in the real system)."""
+
+    def __init__(self) -> None:
+        self.charges: list[int] = []
+        self.done: set[str] = set()  # idempotency keys of orders already charged
+
+
+def charge_payments(client: Any, queue_url: str, ledger: Ledger) -> None:
+    """The code under test, first version: charge every order, delete the message."""
+    while True:
+        got = client.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=30, WaitTimeSeconds=20
+        )
+        if "Messages" not in got:
+            return
+        for message in got["Messages"]:
+            order = json.loads(message["Body"])
+            ledger.charges.append(order["order"])
+            client.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def charge_payments_once(client: Any, queue_url: str, ledger: Ledger) -> None:
+    """The fix: an order already charged is not charged again (its id is the key)."""
+    while True:
+        got = client.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=30, WaitTimeSeconds=20
+        )
+        if "Messages" not in got:
+            return
+        for message in got["Messages"]:
+            order = json.loads(message["Body"])
+            key = str(order["order"])
+            if key not in ledger.done:
+                ledger.charges.append(order["order"])
+                ledger.done.add(key)
+            client.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def send_orders(client: Any, queue_url: str, count: int) -> None:
+    for order in range(count):
+        client.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"order": order}))
+
+
+def test_without_chaos_every_order_is_charged_once(sqs_client, sqs_queue):
+    ledger = Ledger()
+    send_orders(sqs_client, sqs_queue.url, 50)
+    charge_payments(sqs_client, sqs_queue.url, ledger)
+    assert sorted(ledger.charges) == list(range(50))  # passes, and proves little
+
+
+@pytest.mark.sqs(chaos={"duplicate": 0.2, "seed": 7})
+def test_chaos_finds_the_double_charge(sqs, sqs_client, sqs_queue):
+    ledger = Ledger()
+    send_orders(sqs_client, sqs_queue.url, 50)
+    charge_payments(sqs_client, sqs_queue.url, ledger)
+    assert len(ledger.charges) > 50  # some orders were charged twice: the bug
+    assert sorted(set(ledger.charges)) == list(range(50))
+
+
+@pytest.mark.sqs(chaos={"duplicate": 0.2, "reorder": 0.2, "empty_receive": 0.2})
+def test_the_fix_charges_each_order_once_whatever_the_seed(sqs, sqs_client, sqs_queue):
+    ledger = Ledger()
+    send_orders(sqs_client, sqs_queue.url, 50)
+    charge_payments_once(sqs_client, sqs_queue.url, ledger)
+    assert sorted(ledger.charges) == list(range(50))
+    sqs_queue.assert_empty()
