@@ -83,6 +83,8 @@ def prepare(
 def write_ini(pytester: pytest.Pytester, **options: str) -> None:
     """An ini file for the inner session (always one, so no outer config is found)."""
     lines = ["[pytest]"]
+    if "asyncio_default_fixture_loop_scope" not in options:  # pytest-asyncio asks for it
+        lines.append("asyncio_default_fixture_loop_scope = function")
     if not PLUGIN_INSTALLED:  # a checkout: load the plugin the way the entry point would
         lines.append("addopts = -p pytest_sqs.plugin")
     lines += [f"{name} = {value}" for name, value in options.items()]
