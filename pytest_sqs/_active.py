@@ -40,6 +40,27 @@ _shared_session: list[Any] = []  # the default session while mocks are active
 servers: set[str] = set()
 
 
+# Chaos (chaos.py): the seed --sqs-chaos-seed gives every chaos state made without one
+# (a stack, as pytester nests sessions), and the states made since the plugin last
+# cleared the list (its reports name their seeds).
+_chaos_seeds: list[int | None] = []
+chaos_used: list[Any] = []
+
+
+def push_chaos_seed(seed: int | None) -> None:
+    _chaos_seeds.append(seed)
+
+
+def pop_chaos_seed() -> None:
+    if _chaos_seeds:
+        _chaos_seeds.pop()
+
+
+def chaos_seed() -> int | None:
+    """The seed the command line gives chaos, if any."""
+    return _chaos_seeds[-1] if _chaos_seeds else None
+
+
 def current() -> MockSQS | None:
     """The innermost active mock, which serves every SQS call; ``None`` if none."""
     return _stack[-1] if _stack else None

@@ -77,6 +77,8 @@ class MockSQS(SQSHandle):
         chaos: Chaos | dict[str, object] | bool | None = None,
     ) -> None:
         self.chaos_settings = Chaos.of(chaos)  # refused here, where the user wrote it
+        self._last_chaos: ChaosState | None = None
+        self._blocks = 0
         super().__init__(
             region=region,
             account_id=account_id,
@@ -108,6 +110,7 @@ class MockSQS(SQSHandle):
             chaos=self._new_chaos(self.chaos_settings),
         )
         self._calls = []
+        self._blocks = 0
         _botocore.register_builtin()
         _active.push(self)
         return self
@@ -159,42 +162,50 @@ class MockSQS(SQSHandle):
 
     # -- chaos ----------------------------------------------------------------
 
-    @staticmethod
-    def _new_chaos(settings: Chaos | None) -> ChaosState | None:
+    def _new_chaos(self, settings: Chaos | None, seed: int | None = None) -> ChaosState | None:
+        """A chaos state: the settings' seed, else ``seed``, else the command line's
+        (``--sqs-chaos-seed``), else a random one (reports name it)."""
         if settings is None:
             return None
-        seed = settings.seed if settings.seed is not None else random.randrange(2**32)
-        return ChaosState(settings, seed)
+        for candidate in (settings.seed, seed, _active.chaos_seed()):
+            if candidate is not None:
+                break
+        else:
+            candidate = random.randrange(2**32)
+        state = ChaosState(settings, candidate)
+        self._last_chaos = state
+        _active.chaos_used.append(state)
+        del _active.chaos_used[:-100]  # outside pytest nothing clears it
+        return state
 
     @property
     def chaos_seed(self) -> int | None:
-        """The seed of the faults chaos mode injects (``None`` without chaos): pass it
-        back (``Chaos(seed=...)``, ``--sqs-chaos-seed``) to replay the same faults."""
-        chaos = self.simulator.chaos
+        """The seed of the faults chaos mode injects (the last chaos in use, ``None`` if
+        none): pass it back (``Chaos(seed=...)``, ``--sqs-chaos-seed``) to replay them."""
+        chaos = self.simulator.chaos or self._last_chaos
         return None if chaos is None else chaos.seed
 
     @property
     def chaos_faults(self) -> int:
-        """How many faults chaos mode has injected so far."""
-        chaos = self.simulator.chaos
+        """How many faults chaos mode has injected so far (in the current chaos)."""
+        chaos = self.simulator.chaos or self._last_chaos
         return 0 if chaos is None else chaos.faults
 
     @contextmanager
     def chaos_on(self, chaos: Chaos | dict[str, object] | bool = True) -> Iterator[MockSQS]:
         """Chaos only inside the block, e.g. around the code under test and not its setup.
 
-        Inside a mock that has chaos already, the block uses the given settings and the
-        mock's own seed, so the run stays reproducible.
+        Without a seed of its own, each block's seed follows from the mock's (or the
+        command line's), so a run replays.
         """
         settings = Chaos.of(chaos)
         simulator = self.simulator
         with simulator.lock:
             saved = simulator.chaos
-            if settings is not None and saved is not None and settings.seed is None:
-                state: ChaosState | None = ChaosState(settings, saved.seed)
-            else:
-                state = self._new_chaos(settings)
-            simulator.chaos = state
+            self._blocks += 1
+            base = saved.seed if saved is not None else _active.chaos_seed()
+            derived = None if base is None else (base * 1_000_003 + self._blocks) % 2**32
+            simulator.chaos = self._new_chaos(settings, derived)
         try:
             yield self
         finally:

@@ -68,11 +68,14 @@ def _ini_chaos(config: pytest.Config) -> Chaos | None:
         return Chaos.of(True)
     rates: dict[str, object] = {}
     for part in value.replace(",", " ").split():
-        name, _, rate = part.partition("=")
+        name, _, rate = (piece.strip() for piece in part.partition("="))
         try:
-            rates[name.strip()] = float(rate)
+            if name == "queues":
+                rates[name] = frozenset(rate.split("|"))
+            else:
+                rates[name] = int(rate) if name == "seed" else float(rate)
         except ValueError:
-            raise pytest.UsageError(f"sqs_chaos: {part!r} is not name=rate") from None
+            raise pytest.UsageError(f"sqs_chaos: {part!r} is not name=value") from None
     try:
         return Chaos.of(rates)
     except (TypeError, ValueError) as error:
@@ -111,6 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     _check_choices(config)
     _ini_chaos(config)  # refuse a bad value at start-up, not in every test
+    _active.push_chaos_seed(config.getoption("--sqs-chaos-seed", None))
     # A stack, not a switch: pytester runs sessions inside this one.
     _active.push_blocking(_blocking(config))
     config.stash[_BLOCKING_PUSHED] = True
@@ -121,6 +125,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     # not take away the enclosing session's setting.
     if config.stash.get(_BLOCKING_PUSHED, False):
         _active.pop_blocking()
+        _active.pop_chaos_seed()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -160,7 +165,17 @@ def _options(request: pytest.FixtureRequest) -> dict[str, Any]:
                 f"{', '.join(_MARKER_KEYWORDS)} (the keywords of mock_sqs)",
                 pytrace=False,
             )
+        ini_chaos = options["chaos"]
         options.update(marker.kwargs)
+        marked = marker.kwargs.get("chaos")
+        # A marker's settings refine the ini option's, rather than replace them.
+        if isinstance(marked, dict) and ini_chaos is not None:
+            try:
+                options["chaos"] = dataclasses.replace(ini_chaos, **marked)
+            except (TypeError, ValueError) as error:
+                pytest.fail(f"pytest-sqs: chaos: {error}", pytrace=False)
+        elif marked is True and ini_chaos is not None:
+            options["chaos"] = ini_chaos
     seed = config.getoption("--sqs-chaos-seed", None)
     if seed is not None and options["chaos"] not in (None, False):
         try:
@@ -181,7 +196,7 @@ def sqs(request: pytest.FixtureRequest) -> Iterator[MockSQS]:
     options = _options(request)
     try:
         mock = MockSQS(**options)
-    except ValueError as error:
+    except (TypeError, ValueError) as error:  # e.g. a misspelt chaos setting in a marker
         problem = str(error)
     else:
         problem = ""
@@ -195,6 +210,7 @@ def sqs(request: pytest.FixtureRequest) -> Iterator[MockSQS]:
 @pytest.fixture(autouse=True)
 def _sqs_marker(request: pytest.FixtureRequest) -> None:
     """A test marked ``@pytest.mark.sqs`` runs inside the mock without asking for it."""
+    _active.chaos_used.clear()  # the chaos this test uses, for its report
     if request.node.get_closest_marker("sqs") is not None:
         request.getfixturevalue("sqs")
 
@@ -324,14 +340,11 @@ def pytest_runtest_makereport(
         for title, handle in handles:
             if handle is not None and handle.running:
                 report.sections.append((title, handle.describe()))
-        mock = item.stash.get(_MOCK_KEY, None)
-        if mock is not None and mock.running and mock.chaos_seed is not None:
-            report.sections.append(
-                (
-                    "pytest-sqs chaos",
-                    f"chaos seed {mock.chaos_seed}, {mock.chaos_faults} fault(s) injected; "
-                    f"replay them with: pytest {item.nodeid} --sqs-chaos-seed "
-                    f"{mock.chaos_seed}",
-                )
-            )
+        if _active.chaos_used:
+            lines = [
+                f"chaos seed {state.seed}, {state.faults} fault(s) injected; replay them "
+                f"with: pytest {item.nodeid} --sqs-chaos-seed {state.seed}"
+                for state in _active.chaos_used
+            ]
+            report.sections.append(("pytest-sqs chaos", "\n".join(lines)))
     return report

@@ -49,7 +49,8 @@ class Chaos:
         ):
             raise ValueError(f"chaos seed must be an integer, not {self.seed!r}")
         if self.queues is not None:
-            object.__setattr__(self, "queues", frozenset(self.queues))
+            names = [self.queues] if isinstance(self.queues, str) else self.queues
+            object.__setattr__(self, "queues", frozenset(names))
 
     @classmethod
     def of(cls, value: Chaos | dict[str, object] | bool | None) -> Chaos | None:
@@ -67,24 +68,30 @@ class Chaos:
 
 
 class ChaosState:
-    """Chaos at work in one simulator: the settings and the RNG the faults come from."""
+    """Chaos at work in one simulator: the settings and the RNGs the faults come from.
+
+    Each queue draws from its own RNG, seeded by (seed, queue name), so what happens on
+    one queue does not shift the faults of another.
+    """
 
     def __init__(self, chaos: Chaos, seed: int) -> None:
         self.settings = chaos
         self.seed = seed
-        self.rng = random.Random(seed)
         self.enabled = True
-        self.faults = 0  # how many faults were injected, for reports
+        self.faults = 0  # faults that changed something, for reports
+        self._rngs: dict[str, random.Random] = {}
 
     def applies(self, queue_name: str, fifo: bool) -> bool:
         chosen = self.settings.queues
         return self.enabled and not fifo and (chosen is None or queue_name in chosen)
 
-    def happens(self, rate: float) -> bool:
-        """Draw once: whether a fault of this rate happens now (no draw at rate 0, so a
-        rate left at 0 does not shift the sequence of the others)."""
-        if rate <= 0:
-            return False
-        hit = self.rng.random() < rate
-        self.faults += hit
-        return hit
+    def rng(self, queue_name: str) -> random.Random:
+        rng = self._rngs.get(queue_name)
+        if rng is None:
+            rng = self._rngs[queue_name] = random.Random(f"{self.seed}:{queue_name}")
+        return rng
+
+    def happens(self, rate: float, queue_name: str) -> bool:
+        """Draw once: whether a fault of this rate happens now on this queue (no draw at
+        rate 0, so a rate left at 0 does not shift the sequence of the others)."""
+        return rate > 0 and self.rng(queue_name).random() < rate

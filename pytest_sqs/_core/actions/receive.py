@@ -4,11 +4,11 @@ dead-letter moves (sqs-behaviour.md §3.9, §5.2, §6.1, §8)."""
 from __future__ import annotations
 
 import copy
-import random
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from .. import errors, limits, validation
+from ..chaos import ChaosState
 from ..errors import SQSError
 from ..fifo import FifoQueue
 from ..message import Message, md5_of_attributes
@@ -125,7 +125,7 @@ def _take(sim: SQSSimulator, call: Call, queue: Queue, count: int) -> list[Messa
 
 
 def _reorder(
-    sim: SQSSimulator, call: Call, queue: Queue, taken: list[Message], rng: random.Random
+    sim: SQSSimulator, call: Call, queue: Queue, taken: list[Message], chaos: ChaosState
 ) -> list[Message]:
     """Chaos: the oldest message is held back for a later receive (if another can take
     its place) and the rest are shuffled: best-effort order, as SQS allows."""
@@ -133,7 +133,8 @@ def _reorder(
     if replacement:
         queue.untake(taken[0], call.now)
         taken = taken[1:] + replacement
-    rng.shuffle(taken)
+        chaos.faults += 1
+    chaos.rng(queue.name).shuffle(taken)
     return taken
 
 
@@ -191,17 +192,30 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         return {}
     count = maximum or 1
     chaos = sim.chaos
-    if chaos is not None and not chaos.applies(queue.name, queue.settings.fifo):
-        chaos = None
-    if chaos is not None and wait == 0 and chaos.happens(chaos.settings.empty_receive):
+    if (
+        chaos is not None
+        and wait == 0
+        and queue.visible_count
+        and chaos.applies(queue.name, queue.settings.fifo)
+        and chaos.happens(chaos.settings.empty_receive, queue.name)
+    ):
         # A short poll asks a sample of the servers: fewer messages, often none.
-        count = chaos.rng.randrange(count)
+        sampled = chaos.rng(queue.name).randrange(count)
+        if sampled < min(count, queue.visible_count):
+            chaos.faults += 1
+        count = sampled
         if count == 0:
             return {}
 
     def deliver(call: Call, taken: list[Message]) -> Result:
-        if chaos is not None and taken and chaos.happens(chaos.settings.reorder):
-            taken = _reorder(sim, call, queue, taken, chaos.rng)
+        chaos = sim.chaos  # now: a long poll may end after a chaos block did
+        if (
+            chaos is not None
+            and taken
+            and chaos.applies(queue.name, queue.settings.fifo)
+            and chaos.happens(chaos.settings.reorder, queue.name)
+        ):
+            taken = _reorder(sim, call, queue, taken, chaos)
         if not taken:
             return {}
         received = []

@@ -52,11 +52,12 @@ def _delete(sim: SQSSimulator, queue: Queue, call: Call, handle: Any) -> None:
         chaos is not None
         and message.state is MessageState.IN_FLIGHT
         and chaos.applies(queue.name, queue.settings.fifo)
-        and chaos.happens(chaos.settings.duplicate)
+        and chaos.happens(chaos.settings.duplicate, queue.name)
     ):
         # A server holding a copy missed the delete: the copy is delivered again
         # (at-least-once); the call still succeeds.
         queue.lose_delete(message, call.now)
+        chaos.faults += 1
         return
     queue.remove(message, call.now, Event.DELETED)
 
