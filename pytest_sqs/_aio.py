@@ -4,7 +4,7 @@ aiobotocore emits the same events as botocore and awaits what a handler returns,
 every call is answered exactly as on the sync path; only a ReceiveMessage that has to
 wait differs.  A thread would block inside the simulator; a task must not block its
 loop, so the simulator raises :class:`Suspended` instead and the task waits here, woken
-at once by sends from other tasks or threads, then asks again.
+at once by sends from other tasks or threads, then resumes the call where it stopped.
 """
 
 from __future__ import annotations
