@@ -93,8 +93,21 @@ def _stub(stubber: Stubber, cycles: int) -> None:
         stubber.add_response("delete_message", {"ResponseMetadata": META})
 
 
-async def _round_async(variant: str, cycles: int) -> Timings:
+async def _measure(call: Callable[..., Awaitable[Any]], cycles: int) -> Timings:
+    """Three warm-up cycles, then ``cycles`` timed ones with the collector off."""
+    for _ in range(3):
+        await _cycle(call, {op: [] for op in OPS})
     timings: Timings = {op: [] for op in OPS}
+    gc.disable()
+    try:
+        for _ in range(cycles):
+            await _cycle(call, timings)
+    finally:
+        gc.enable()
+    return timings
+
+
+async def _round_async(variant: str, cycles: int) -> Timings:
     session = get_session()
     with mock_sqs(clock="manual") if variant == "pytest-sqs" else _Credentials():
         async with session.create_client("sqs", region_name="us-east-1") as client:
@@ -108,19 +121,10 @@ async def _round_async(variant: str, cycles: int) -> Timings:
                 stubber.activate()
             else:
                 await client.create_queue(QueueName="bench")
-            for _ in range(3):  # warm the client up
-                await _cycle(call, {op: [] for op in OPS})
-            gc.disable()
-            try:
-                for _ in range(cycles):
-                    await _cycle(call, timings)
-            finally:
-                gc.enable()
-    return timings
+            return await _measure(call, cycles)
 
 
 def _round_sync(cycles: int) -> Timings:
-    timings: Timings = {op: [] for op in OPS}
     with mock_sqs(clock="manual"):
         client = boto3.client("sqs", region_name="us-east-1")
         client.create_queue(QueueName="bench")
@@ -128,18 +132,7 @@ def _round_sync(cycles: int) -> Timings:
         async def call(name: str, **params: Any) -> Any:
             return getattr(client, name)(**params)
 
-        async def run() -> None:
-            for _ in range(3):
-                await _cycle(call, {op: [] for op in OPS})
-            gc.disable()
-            try:
-                for _ in range(cycles):
-                    await _cycle(call, timings)
-            finally:
-                gc.enable()
-
-        asyncio.run(run())
-    return timings
+        return asyncio.run(_measure(call, cycles))
 
 
 class _Credentials:

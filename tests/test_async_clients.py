@@ -31,6 +31,21 @@ async def aio_client(region: str = "us-east-1") -> AsyncIterator[Any]:
         yield client
 
 
+class Ticker:
+    """A task that counts how often it runs, every ``interval`` seconds (0: every turn
+    of the event loop): proof that the loop kept running."""
+
+    def __init__(self, interval: float = 0) -> None:
+        self.ticks = 0
+        self.interval = interval
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            self.ticks += 1
+            await asyncio.sleep(self.interval)
+
+
 async def turns_until(condition: Callable[[], object], turns: int = 2000) -> None:
     """Let the other tasks run until ``condition()`` holds (event-loop turns, not time)."""
     for _ in range(turns):
@@ -310,23 +325,15 @@ async def test_a_long_poll_is_woken_by_a_send_from_another_task() -> None:
         url = (await client.create_queue(QueueName="q"))["QueueUrl"]
         start = sqs.clock.now()
 
-        turns = 0
-
-        async def count_turns() -> None:
-            nonlocal turns
-            while True:
-                turns += 1
-                await asyncio.sleep(0)
-
-        counter = asyncio.create_task(count_turns())
+        turns = Ticker()
         consumer = asyncio.create_task(client.receive_message(QueueUrl=url, WaitTimeSeconds=20))
         await asyncio.sleep(0)  # the consumer starts its poll first
         await asyncio.sleep(0)
         await client.send_message(QueueUrl=url, MessageBody="hello")
-        sent_at = turns
+        sent_at = turns.ticks
         answer = await consumer
-        woken_after = turns - sent_at
-        counter.cancel()
+        woken_after = turns.ticks - sent_at
+        turns.task.cancel()
         assert [m["Body"] for m in answer["Messages"]] == ["hello"]
         assert sqs.clock.now() == start  # the clock did not jump
         # Woken by the send, not at the end of the turns a poll gives other tasks.
@@ -358,22 +365,14 @@ async def test_a_real_long_poll_does_not_block_the_event_loop() -> None:
     loop = asyncio.get_running_loop()
     async with mock_sqs(long_poll="real"), aio_client() as client:
         url = (await client.create_queue(QueueName="q"))["QueueUrl"]
-        ticks = 0
-
-        async def ticker() -> None:
-            nonlocal ticks
-            while True:
-                ticks += 1
-                await asyncio.sleep(0.01)
-
-        ticking = asyncio.create_task(ticker())
+        ticker = Ticker(0.01)
         started = loop.time()
         answer = await client.receive_message(QueueUrl=url, WaitTimeSeconds=1)
         waited = loop.time() - started
-        ticking.cancel()
+        ticker.task.cancel()
         assert "Messages" not in answer
         assert 0.9 < waited < 5  # the whole second, in real time
-        assert ticks >= 10  # and the loop kept running meanwhile
+        assert ticker.ticks >= 10  # and the loop kept running meanwhile
 
 
 async def test_a_real_long_poll_is_woken_by_a_send_from_another_thread() -> None:
@@ -485,7 +484,7 @@ async def test_the_fast_forward_deadline_holds_when_another_task_moves_the_clock
 
 async def test_seeded_ids_do_not_depend_on_the_polls_other_tasks() -> None:
     async def run(with_bystander: bool) -> list[str]:
-        async with mock_sqs(clock="manual", seed=7) as sqs, aio_client() as client:
+        async with mock_sqs(clock="manual", seed=7), aio_client() as client:
             idle = asyncio.Event()
             bystander = asyncio.create_task(idle.wait()) if with_bystander else None
             url = (await client.create_queue(QueueName="q"))["QueueUrl"]
@@ -494,7 +493,6 @@ async def test_seeded_ids_do_not_depend_on_the_polls_other_tasks() -> None:
             idle.set()
             if bystander is not None:
                 await bystander
-            assert sqs.clock.now() > 0
             return [polled["ResponseMetadata"]["RequestId"], sent["MessageId"]]
 
     alone, beside_another = await run(False), await run(True)
