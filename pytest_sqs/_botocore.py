@@ -10,30 +10,24 @@ and ``client.exceptions.<Name>`` come out as against real SQS.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
-from botocore.awsrequest import AWSResponse
 from botocore.endpoint import Endpoint
 from botocore.handlers import BUILTIN_HANDLERS, add_recursion_detection_header
 from botocore.hooks import HierarchicalEmitter
-from botocore.parsers import ResponseParserFactory
 from botocore.session import Session as BotocoreSession
 
-from . import _active, _aio
-from ._core.errors import SQSError
-from ._core.simulator import OutsideWait, SQSSimulator, Suspended
-from ._wire import json_protocol, query_protocol
-
-if TYPE_CHECKING:
-    from ._mock import MockSQS
+from . import _active, _aio, _transient
+from ._answers import Intercepted, parsed
+from ._core.simulator import OutsideWait, Suspended
 
 _PARAMS_KEY = "pytest_sqs.api_params"
 _TRACED_OPERATIONS = frozenset({"SendMessage", "SendMessageBatch"})  # AWSTraceHeader
-_parsers = ResponseParserFactory()
 
 
 UNMOCKED_MESSAGE = (
@@ -67,11 +61,14 @@ def answer(
 
     For an aiobotocore client a ReceiveMessage is answered by a coroutine, which
     aiobotocore awaits: its long poll waits on the event loop instead of blocking it.
+    A call chaos may fail with a transient error goes on, to be answered at
+    ``before-send`` (``_transient``).
     """
     mock = _active.current()
     if mock is None:
         return None
     if _active.servers and urlsplit(params.get("url") or "").netloc.lower() in _active.servers:
+        _transient.forget()
         return None  # a client of a pytest-sqs server in this process: it goes over HTTP
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered
@@ -80,86 +77,33 @@ def answer(
         # botocore's own before-call handler adds the Lambda trace header after ours runs.
         add_recursion_detection_header(params)
     simulator = mock.simulator
+    call = Intercepted(
+        mock,
+        simulator,
+        model,
+        api_params,
+        params.get("url"),
+        context.get("client_region"),
+        (params.get("headers") or {}).get("X-Amzn-Trace-Id"),
+    )
+    is_async = _aio.is_async_client(request_signer)
+    if simulator.chaos is not None and _transient.defer(call, is_async):
+        return None
     request_id = simulator.new_uuid()  # once per call: seeded runs replay the same ids
-    if model.name == "ReceiveMessage" and _aio.is_async_client(request_signer):
-        return _aio.long_poll(
-            simulator,
-            functools.partial(
-                _respond, mock, simulator, model, api_params, params, context, request_id
-            ),
-        )
-    return _respond(mock, simulator, model, api_params, params, context, request_id)
+    if model.name == "ReceiveMessage" and is_async:
+        return _aio.long_poll(simulator, functools.partial(_respond, call, request_id))
+    return _respond(call, request_id)
 
 
 def _respond(
-    mock: MockSQS,
-    simulator: SQSSimulator,
-    model: Any,
-    api_params: dict[str, Any],
-    params: dict[str, Any],
-    context: dict[str, Any],
+    call: Intercepted,
     request_id: str,
     outside: OutsideWait | None = None,
     pause: Suspended | None = None,
 ) -> Any:
     """botocore's ``(http_response, parsed)`` for the call, run in the simulator (or, with
     ``pause``, resumed there).  Lets :class:`Suspended` through for the async poll."""
-    try:
-        if pause is None:
-            result = simulator.handle(
-                model.name,
-                api_params,
-                region=context.get("client_region"),
-                trace_header=(params.get("headers") or {}).get("X-Amzn-Trace-Id"),
-                outside=outside,
-            )
-        else:
-            result = simulator.resume(pause)
-    except SQSError as error:
-        mock.record(model.name, api_params, None, error.kind.code, simulator=simulator)
-        return _error(model, error, request_id, simulator.clock.now(), params.get("url"))
-    mock.record(model.name, api_params, result, None, simulator=simulator)
-    if _protocol(model) == "query":
-        return _query_era(model, result, request_id, simulator.clock.now(), params.get("url"))
-    result["ResponseMetadata"] = {
-        "RequestId": request_id,
-        "HTTPStatusCode": 200,
-        "HTTPHeaders": json_protocol.response_headers(request_id, simulator.clock.now()),
-        "RetryAttempts": 0,
-    }
-    return AWSResponse(params.get("url"), 200, {}, None), result
-
-
-def _protocol(model: Any) -> str:
-    service = model.service_model
-    # resolved_protocol: botocore >= 1.37 (services with several protocols); before, one.
-    return getattr(service, "resolved_protocol", None) or service.protocol  # type: ignore[no-any-return]
-
-
-def _query_era(model: Any, result: dict[str, Any], request_id: str, now: float, url: Any) -> Any:
-    """An answer for a botocore whose SQS model is still the query protocol (1.34 and older):
-    botocore's own parse of the XML real SQS sent then, so nothing differs."""
-    headers = query_protocol.response_headers(request_id, now)
-    body = query_protocol.encode_result(model.name, result, request_id)
-    response = {"status_code": 200, "headers": headers, "body": body}
-    parsed: dict[str, Any] = _parsers.create_parser("query").parse(response, model.output_shape)
-    parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    return AWSResponse(url, 200, headers, None), parsed
-
-
-def _error(model: Any, error: SQSError, request_id: str, now: float, url: Any) -> Any:
-    protocol = _protocol(model)
-    codec = query_protocol if protocol == "query" else json_protocol
-    status, headers, body = codec.encode_error(error, request_id, now)
-    response = {"status_code": status, "headers": headers, "body": body}
-    parser = _parsers.create_parser(protocol)
-    parsed: dict[str, Any] = parser.parse(response, model.output_shape)
-    # What botocore's endpoint adds for modelled error shapes.
-    error_shape = model.service_model.shape_for_error_code(parsed["Error"].get("Code"))
-    if error_shape is not None:
-        parsed.update(parser.parse(response, error_shape))
-    parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    return AWSResponse(url, status, headers, None), parsed
+    return parsed(call, call.run(outside, pause), request_id)
 
 
 def refuse_unsigned(request: Any, request_signer: Any, **_: Any) -> None:
@@ -268,6 +212,7 @@ HANDLERS: list[tuple[str, Any]] = [
     ("before-parameter-build.sqs", capture_params),
     ("before-call.sqs", answer),
     ("before-sign.sqs", refuse_unsigned),
+    *_transient.HANDLERS,
 ]
 
 
@@ -320,7 +265,8 @@ def patch_client(client: Any) -> Any:
     """
     events = client.meta.events
     for event, handler in HANDLERS:
-        events.unregister(event, handler)
+        with contextlib.suppress(AttributeError):  # botocore fails on an event that has
+            events.unregister(event, handler)  # handlers only below it
         events.register(event, handler)
     return client
 

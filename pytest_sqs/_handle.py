@@ -3,12 +3,16 @@ record of calls.  ``mock_sqs`` (in-process) and ``SQSServer`` (over HTTP) build 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
+from . import _active
 from ._core import controls
+from ._core.chaos import Chaos, ChaosState
 from ._core.clock import Clock, to_seconds
 from ._core.simulator import LONG_POLL_POLICIES, SQSSimulator, region_of_url, split_queue_url
 from ._inspect import APICall, QueueView, _utc, next_event_at
@@ -31,8 +35,12 @@ class SQSHandle:
         start: float | datetime | None,
         seed: int | None,
         long_poll: str,
+        chaos: Chaos | dict[str, object] | bool | None = None,
     ) -> None:
         # Refuse bad options here, where the user wrote them, not at start.
+        self.chaos_settings = Chaos.of(chaos)
+        self._last_chaos: ChaosState | None = None
+        self._blocks = 0
         clocks = self.CLOCKS
         if not isinstance(clock, Clock) and clock not in clocks:
             raise ValueError(f"clock must be one of {clocks} or a Clock, not {clock!r}")
@@ -148,6 +156,74 @@ class SQSHandle:
             if (action is None or call.action == action)
             and (queue is None or (call.queue_url is not None and _same_queue(call, queue)))
         ]
+
+    # -- chaos ----------------------------------------------------------------
+
+    def _new_chaos(self, settings: Chaos | None, seed: int | None = None) -> ChaosState | None:
+        """A chaos state: the settings' seed, else ``seed``, else the command line's
+        (``--sqs-chaos-seed``), else a random one (reports name it)."""
+        if settings is None:
+            return None
+        for candidate in (settings.seed, seed, _active.chaos_seed()):
+            if candidate is not None:
+                break
+        else:
+            candidate = random.randrange(2**32)
+        state = ChaosState(settings, candidate)
+        self._last_chaos = state
+        _active.chaos_used.append(state)
+        del _active.chaos_used[:-100]  # outside pytest nothing clears it
+        return state
+
+    @property
+    def chaos_seed(self) -> int | None:
+        """The seed of the faults chaos mode injects (the last chaos in use, ``None`` if
+        none): pass it back (``Chaos(seed=...)``, ``--sqs-chaos-seed``) to replay them."""
+        chaos = self.simulator.chaos or self._last_chaos
+        return None if chaos is None else chaos.seed
+
+    @property
+    def chaos_faults(self) -> int:
+        """How many faults chaos mode has injected so far (in the current chaos)."""
+        chaos = self.simulator.chaos or self._last_chaos
+        return 0 if chaos is None else chaos.faults
+
+    @contextmanager
+    def chaos_on(self: _H, chaos: Chaos | dict[str, object] | bool = True) -> Iterator[_H]:
+        """Chaos only inside the block, e.g. around the code under test and not its setup.
+
+        Without a seed of its own, each block's seed follows from the mock's (or the
+        command line's), so a run replays.
+        """
+        settings = Chaos.of(chaos)
+        simulator = self.simulator
+        with simulator.lock:
+            saved = simulator.chaos
+            self._blocks += 1
+            base = saved.seed if saved is not None else _active.chaos_seed()
+            derived = None if base is None else (base * 1_000_003 + self._blocks) % 2**32
+            simulator.chaos = self._new_chaos(settings, derived)
+        try:
+            yield self
+        finally:
+            with simulator.lock:
+                simulator.chaos = saved
+
+    @contextmanager
+    def chaos_off(self: _H) -> Iterator[_H]:
+        """No chaos inside the block (setup, assertions), the mock's own outside it."""
+        simulator = self.simulator
+        with simulator.lock:
+            saved = simulator.chaos
+            enabled = saved.enabled if saved is not None else False
+            if saved is not None:
+                saved.enabled = False
+        try:
+            yield self
+        finally:
+            with simulator.lock:
+                if saved is not None:
+                    saved.enabled = enabled
 
     def advance(self, delta: float | timedelta) -> None:
         """Move simulated time forward by ``delta`` seconds (or a ``timedelta``)."""

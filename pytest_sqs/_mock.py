@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import functools
 import inspect
-import random
 import unittest
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar, overload
 
 from . import _active, _botocore
-from ._core.chaos import Chaos, ChaosState
+from ._core.chaos import Chaos
 from ._core.clock import Clock, ManualClock, WallClock
 from ._core.simulator import (
     DEFAULT_ACCOUNT_ID,
@@ -58,8 +56,9 @@ class MockSQS(SQSHandle):
         seed: seed of the simulator's RNG (message ids, receipt handles) for replay.
         long_poll: "fast-forward" (default), "real" or "off"; see the docs on time.
         chaos: duplicate deliveries, reordering and short receives on standard queues,
-            reproducibly: ``True`` (default rates), a dict of :class:`Chaos` keywords, or
-            a :class:`Chaos`; see the docs on idempotent consumers.
+            and transient errors that clients retry, reproducibly: ``True`` (default
+            rates), a dict of :class:`Chaos` keywords, or a :class:`Chaos`; see the docs
+            on idempotent consumers.
     """
 
     _NOT_RUNNING = "mock_sqs is not started: use it in a with block or call start()"
@@ -76,9 +75,6 @@ class MockSQS(SQSHandle):
         long_poll: str = "fast-forward",
         chaos: Chaos | dict[str, object] | bool | None = None,
     ) -> None:
-        self.chaos_settings = Chaos.of(chaos)  # refused here, where the user wrote it
-        self._last_chaos: ChaosState | None = None
-        self._blocks = 0
         super().__init__(
             region=region,
             account_id=account_id,
@@ -86,6 +82,7 @@ class MockSQS(SQSHandle):
             start=start,
             seed=seed,
             long_poll=long_poll,
+            chaos=chaos,
         )
 
     def __repr__(self) -> str:
@@ -159,74 +156,6 @@ class MockSQS(SQSHandle):
             long_poll=self.long_poll,
             chaos=self.chaos_settings,
         )
-
-    # -- chaos ----------------------------------------------------------------
-
-    def _new_chaos(self, settings: Chaos | None, seed: int | None = None) -> ChaosState | None:
-        """A chaos state: the settings' seed, else ``seed``, else the command line's
-        (``--sqs-chaos-seed``), else a random one (reports name it)."""
-        if settings is None:
-            return None
-        for candidate in (settings.seed, seed, _active.chaos_seed()):
-            if candidate is not None:
-                break
-        else:
-            candidate = random.randrange(2**32)
-        state = ChaosState(settings, candidate)
-        self._last_chaos = state
-        _active.chaos_used.append(state)
-        del _active.chaos_used[:-100]  # outside pytest nothing clears it
-        return state
-
-    @property
-    def chaos_seed(self) -> int | None:
-        """The seed of the faults chaos mode injects (the last chaos in use, ``None`` if
-        none): pass it back (``Chaos(seed=...)``, ``--sqs-chaos-seed``) to replay them."""
-        chaos = self.simulator.chaos or self._last_chaos
-        return None if chaos is None else chaos.seed
-
-    @property
-    def chaos_faults(self) -> int:
-        """How many faults chaos mode has injected so far (in the current chaos)."""
-        chaos = self.simulator.chaos or self._last_chaos
-        return 0 if chaos is None else chaos.faults
-
-    @contextmanager
-    def chaos_on(self, chaos: Chaos | dict[str, object] | bool = True) -> Iterator[MockSQS]:
-        """Chaos only inside the block, e.g. around the code under test and not its setup.
-
-        Without a seed of its own, each block's seed follows from the mock's (or the
-        command line's), so a run replays.
-        """
-        settings = Chaos.of(chaos)
-        simulator = self.simulator
-        with simulator.lock:
-            saved = simulator.chaos
-            self._blocks += 1
-            base = saved.seed if saved is not None else _active.chaos_seed()
-            derived = None if base is None else (base * 1_000_003 + self._blocks) % 2**32
-            simulator.chaos = self._new_chaos(settings, derived)
-        try:
-            yield self
-        finally:
-            with simulator.lock:
-                simulator.chaos = saved
-
-    @contextmanager
-    def chaos_off(self) -> Iterator[MockSQS]:
-        """No chaos inside the block (setup, assertions), the mock's own outside it."""
-        simulator = self.simulator
-        with simulator.lock:
-            saved = simulator.chaos
-            enabled = saved.enabled if saved is not None else False
-            if saved is not None:
-                saved.enabled = False
-        try:
-            yield self
-        finally:
-            with simulator.lock:
-                if saved is not None:
-                    saved.enabled = enabled
 
     def _decorate_test_case(self, cls: type[unittest.TestCase]) -> type[unittest.TestCase]:
         original_set_up = cls.setUp

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from . import _active
+from ._core.chaos import Chaos
 from ._core.clock import Clock
 from ._core.errors import SimulatorBug, SQSError
 from ._core.simulator import DEFAULT_ACCOUNT_ID, DEFAULT_REGION, SQSSimulator
@@ -47,6 +48,8 @@ class SQSServer(SQSHandle):
         seed: seeds message ids and receipt handles.
         long_poll: "real" (default: a long poll waits in real time, woken by a send or by
             :meth:`advance`), "fast-forward" or "off".
+        chaos: as for ``mock_sqs``: faults on standard queues and transient errors,
+            which the clients' SDKs retry as they would AWS's (their waits are real).
     """
 
     _NOT_RUNNING = "the SQS server is not started: use it in a with block or call start()"
@@ -63,6 +66,7 @@ class SQSServer(SQSHandle):
         start: float | datetime | None = None,
         seed: int | None = None,
         long_poll: str = "real",
+        chaos: Chaos | dict[str, object] | bool | None = None,
     ) -> None:
         if not isinstance(account_id, str) or not _ACCOUNT_ID.fullmatch(account_id):
             raise ValueError(f"account_id must be 12 digits, as AWS's are, not {account_id!r}")
@@ -73,6 +77,7 @@ class SQSServer(SQSHandle):
             start=start,
             seed=seed,
             long_poll=long_poll,
+            chaos=chaos,
         )
         self.host = host
         self._httpd: FrontEnd | None = None
@@ -93,6 +98,7 @@ class SQSServer(SQSHandle):
             clock=_make_clock(self._clock_option, self.start_time),
             seed=self.seed,
             long_poll=self.long_poll,
+            chaos=self._new_chaos(self.chaos_settings),
         )
 
     def bind(self) -> SQSServer:
@@ -244,6 +250,12 @@ class SQSServer(SQSHandle):
         """Run one action on ``simulator`` and record it, unless a reset replaced that
         simulator meanwhile (errors propagate)."""
         try:
+            chaos = simulator.chaos
+            if chaos is not None:
+                with simulator.lock:
+                    fault = chaos.transient_error(operation, params)
+                if fault is not None:
+                    raise fault
             result = simulator.handle(
                 operation, params, region=region, trace_header=trace, gone=gone
             )

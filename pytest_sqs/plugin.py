@@ -36,8 +36,10 @@ INI_OPTIONS: dict[str, tuple[str, str]] = {
     "sqs_clock": (f"Clock of the sqs fixture and marker: one of {CLOCKS}.", "wall"),
     "sqs_long_poll": (f"Long-poll policy: one of {LONG_POLL_POLICIES}.", "fast-forward"),
     "sqs_chaos": (
-        "Chaos for every test using the mock: off, on (default rates), or rates such as "
-        "'duplicate=0.1 reorder=0.05 empty_receive=0.2'.",
+        "Chaos for every test using the mock: off, on (default rates), or settings such as "
+        "'duplicate=0.1 reorder=0.05 empty_receive=0.2 errors=0.1 "
+        "error_codes=RequestThrottled|InternalError error_actions=SendMessage queues=a|b "
+        "seed=7'.",
         "off",
     ),
     "sqs_block_unmocked": (
@@ -70,8 +72,8 @@ def _ini_chaos(config: pytest.Config) -> Chaos | None:
     for part in value.replace(",", " ").split():
         name, _, rate = (piece.strip() for piece in part.partition("="))
         try:
-            if name == "queues":
-                rates[name] = frozenset(rate.split("|"))
+            if name in ("queues", "error_codes", "error_actions"):
+                rates[name] = tuple(rate.split("|"))
             else:
                 rates[name] = int(rate) if name == "seed" else float(rate)
         except ValueError:

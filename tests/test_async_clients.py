@@ -15,7 +15,7 @@ from aiobotocore.session import get_session
 from botocore.exceptions import ClientError
 
 import pytest_sqs
-from pytest_sqs import MockSQS, QueueView, SQSServer, _aio, mock_sqs
+from pytest_sqs import Chaos, MockSQS, QueueView, SQSServer, _aio, mock_sqs
 from pytest_sqs._core.actions import load
 
 pytestmark = [
@@ -26,8 +26,8 @@ pytestmark = [
 
 
 @asynccontextmanager
-async def aio_client(region: str = "us-east-1") -> AsyncIterator[Any]:
-    async with get_session().create_client("sqs", region_name=region) as client:
+async def aio_client(region: str = "us-east-1", **options: Any) -> AsyncIterator[Any]:
+    async with get_session().create_client("sqs", region_name=region, **options) as client:
         yield client
 
 
@@ -207,8 +207,8 @@ def _snake(action: str) -> str:
     return "".join("_" + c.lower() if c.isupper() else c for c in action).lstrip("_")
 
 
-def _run_sync() -> tuple[list[dict[str, Any]], float, set[str]]:
-    with mock_sqs(clock="manual", start=1_800_000_000, seed=11) as sqs:
+def _run_sync(chaos: Chaos | None = None) -> tuple[list[dict[str, Any]], float, set[str]]:
+    with mock_sqs(clock="manual", start=1_800_000_000, seed=11, chaos=chaos) as sqs:
         client = boto3.client("sqs", region_name="eu-west-1")
         answers: list[dict[str, Any]] = []
         script = _script()
@@ -225,9 +225,9 @@ def _run_sync() -> tuple[list[dict[str, Any]], float, set[str]]:
                 return answers, sqs.clock.now(), {call.action for call in sqs.calls}
 
 
-async def _run_async() -> tuple[list[dict[str, Any]], float]:
+async def _run_async(chaos: Chaos | None = None) -> tuple[list[dict[str, Any]], float]:
     async with (
-        mock_sqs(clock="manual", start=1_800_000_000, seed=11) as sqs,
+        mock_sqs(clock="manual", start=1_800_000_000, seed=11, chaos=chaos) as sqs,
         aio_client("eu-west-1") as client,
     ):
         answers: list[dict[str, Any]] = []
@@ -256,6 +256,30 @@ async def test_every_action_answers_as_on_the_sync_path() -> None:
     errors = {answer["error"] for answer in sync_answers if "error" in answer}
     # The modelled exception classes, as botocore builds them for the installed version.
     assert {"QueueDoesNotExist", "InvalidAttributeName", "ReceiptHandleIsInvalid"} <= errors
+
+
+def _without_content_length(answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Answers as compared across paths: the parsed path's headers carry no length."""
+    for answer in answers:
+        answer["ResponseMetadata"]["HTTPHeaders"].pop("content-length", None)
+    return answers
+
+
+# Chaos that may fail any call but, with this seed, never does: every call is answered
+# at before-send, on the wire, and parsed by botocore.
+ON_THE_WIRE = Chaos(seed=1, errors=1e-12)
+
+
+async def test_calls_answered_on_the_wire_answer_as_parsed_ones() -> None:
+    parsed, parsed_end, _ = _run_sync()
+    wire, wire_end, _ = _run_sync(ON_THE_WIRE)
+    async_wire, async_end = await _run_async(ON_THE_WIRE)
+    expected = _without_content_length(parsed)
+    for got in (_without_content_length(wire), _without_content_length(async_wire)):
+        assert len(got) == len(expected)
+        for number, (answer, reference) in enumerate(zip(got, expected, strict=True)):
+            assert answer == reference, f"step {number}"
+    assert parsed_end == wire_end == async_end
 
 
 async def test_errors_are_the_clients_exception_classes() -> None:

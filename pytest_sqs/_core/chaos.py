@@ -2,15 +2,47 @@
 
 Standard queues promise at-least-once delivery in best-effort order, and a short poll
 asks only some of the servers: a consumer may get a message twice, out of order, or an
-empty answer while messages wait.  With chaos on, the simulator does this at the rates
-given, drawing from its own RNG seeded by ``seed``, so the same seed and the same calls
-replay the same faults.  FIFO queues keep their exactly-once and ordering guarantees.
+empty answer while messages wait.  Any call may fail with a transient error that the SDK
+retries.  With chaos on, the simulator does this at the rates given, drawing from its
+own RNGs seeded by ``seed``, so the same seed and the same calls replay the same faults.
+FIFO queues keep their exactly-once and ordering guarantees; only transient errors
+touch them.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+from . import actions
+from .errors import INTERNAL, KMS_THROTTLING, THROTTLED, UNAVAILABLE, ErrorSpec, SQSError
+
+# The transient errors chaos can answer with, by the Error.Code botocore reports.
+TRANSIENT_ERRORS: dict[str, ErrorSpec] = {
+    spec.kind.code: spec for spec in (THROTTLED, UNAVAILABLE, INTERNAL, KMS_THROTTLING)
+}
+DEFAULT_ERRORS = ("RequestThrottled", "ServiceUnavailable", "InternalError")
+
+
+def _queue_name(params: Mapping[str, Any]) -> str | None:
+    """The name of the queue a call addresses (``None``: none, or none we can read)."""
+    url = params.get("QueueUrl")
+    if isinstance(url, str):
+        return url.rstrip("/").rpartition("/")[2] or None
+    name = params.get("QueueName")
+    return name if isinstance(name, str) else None
+
+
+def _names(setting: str, value: str | Iterable[str], known: Iterable[str]) -> list[str]:
+    """One name or several, each one of ``known`` (a ValueError names the others)."""
+    names = [value] if isinstance(value, str) else list(value)
+    allowed = sorted(known)
+    for name in names:
+        if name not in allowed:
+            raise ValueError(f"chaos {setting}: {name!r} is not one of {', '.join(allowed)}")
+    return names
 
 
 def _rate(name: str, value: float) -> float:
@@ -32,18 +64,36 @@ class Chaos:
             would have returned for a later receive, and returns the rest shuffled.
         empty_receive: chance that a short poll (no wait) on a standard queue answers from
             a sample of servers: fewer messages than it could have, often none.
-        queues: names of the queues chaos applies to; ``None``: every standard queue.
+        errors: chance that a call fails with a transient error before SQS acts on it
+            (every queue, FIFO too).  The client's retry mode retries it as it would
+            against AWS; the error surfaces only when its retries run out.
+        error_codes: which transient errors, drawn evenly: ``RequestThrottled``,
+            ``ServiceUnavailable``, ``InternalError`` (the default), and
+            ``KMS.ThrottlingException`` (an SSE-KMS queue's; botocore does not retry it).
+        error_actions: the SQS actions transient errors apply to; ``None``: all of them.
+        queues: names of the queues chaos applies to; ``None``: every queue.  Calls
+            that name no queue (``ListQueues``) fail only when this is ``None``.
     """
 
     seed: int | None = None
     duplicate: float = 0.0
     reorder: float = 0.0
     empty_receive: float = 0.0
+    errors: float = 0.0
+    error_codes: tuple[str, ...] = DEFAULT_ERRORS
+    error_actions: frozenset[str] | None = None
     queues: frozenset[str] | None = field(default=None)
 
     def __post_init__(self) -> None:
-        for name in ("duplicate", "reorder", "empty_receive"):
+        for name in ("duplicate", "reorder", "empty_receive", "errors"):
             _rate(name, getattr(self, name))
+        codes = _names("error_codes", self.error_codes, TRANSIENT_ERRORS)
+        if not codes:
+            raise ValueError("chaos error_codes must name at least one error")
+        object.__setattr__(self, "error_codes", tuple(dict.fromkeys(codes)))
+        if self.error_actions is not None:
+            chosen = _names("error_actions", self.error_actions, actions.load())
+            object.__setattr__(self, "error_actions", frozenset(chosen))
         if self.seed is not None and (
             isinstance(self.seed, bool) or not isinstance(self.seed, int)
         ):
@@ -59,7 +109,7 @@ class Chaos:
         if value is None or value is False:
             return None
         if value is True:
-            return cls(duplicate=0.1, reorder=0.1, empty_receive=0.2)
+            return cls(duplicate=0.1, reorder=0.1, empty_receive=0.2, errors=0.05)
         if isinstance(value, cls):
             return value
         if isinstance(value, dict):
@@ -84,6 +134,30 @@ class ChaosState:
     def applies(self, queue_name: str, fifo: bool) -> bool:
         chosen = self.settings.queues
         return self.enabled and not fifo and (chosen is None or queue_name in chosen)
+
+    def may_fail(self, action: str, params: Mapping[str, Any]) -> bool:
+        """Whether a call may meet a transient error; no draw."""
+        settings = self.settings
+        return (
+            self.enabled
+            and settings.errors > 0
+            and (settings.error_actions is None or action in settings.error_actions)
+            and (settings.queues is None or _queue_name(params) in settings.queues)
+        )
+
+    def transient_error(self, action: str, params: Mapping[str, Any]) -> SQSError | None:
+        """Draw once for one attempt of a call: the transient error it fails with, if any.
+
+        Errors draw from a generator of their own per queue, so turning them on does not
+        shift the delivery faults of any queue.
+        """
+        if not self.may_fail(action, params):
+            return None
+        rng = self.rng(f"{_queue_name(params) or ''}/errors")  # "/" is in no queue name
+        if rng.random() >= self.settings.errors:
+            return None
+        self.faults += 1
+        return SQSError(TRANSIENT_ERRORS[rng.choice(self.settings.error_codes)])
 
     def rng(self, queue_name: str) -> random.Random:
         rng = self._rngs.get(queue_name)

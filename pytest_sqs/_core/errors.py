@@ -508,3 +508,12 @@ QUERY_MISSING_ACTION = _spec(
 )  # AWS CommonErrors text
 BODY_TOO_LARGE = _spec(REQUEST_TOO_LARGE, "Request body must be smaller than {limit} bytes.")
 SIMULATOR_BUG = _spec(INTERNAL_ERROR, "{report}")  # never AWS's: pytest-sqs failed inside
+
+# Transient: a call fails for no fault of its own and may be retried (chaos mode sends
+# them).  Texts from SQS responses of the query era; no JSON-era capture was found.
+THROTTLED = _spec(REQUEST_THROTTLED, "Request is throttled.")  # seen in SDK traces, 403
+INTERNAL = _spec(INTERNAL_ERROR, "We encountered an internal error. Please try again.")
+UNAVAILABLE = _spec(
+    SERVICE_UNAVAILABLE, "The request has failed due to a temporary failure of the server."
+)  # AWS CommonErrors text
+KMS_THROTTLING = _spec(KMS_THROTTLED, "Rate exceeded")  # unconfirmed: KMS's own throttling text

@@ -278,6 +278,18 @@ class SQSSimulator:
             self.closed = True
             self._notify()
 
+    def retry_wait(self, seconds: float) -> float:
+        """A client waits ``seconds`` before it retries a failed call, as a long poll
+        waits: ``fast-forward`` moves the clock by that much at once, ``real`` lets real
+        time pass, ``off`` does not wait.  Returns the real seconds the caller sleeps."""
+        if self.long_poll_policy == "real":
+            return seconds
+        if self.long_poll_policy == "fast-forward":
+            with self.lock:
+                self.clock.advance(seconds)
+                self._notify()  # a delay or a visibility timeout may have ended
+        return 0.0
+
     def long_poll(
         self,
         call: Call,
