@@ -159,17 +159,22 @@ class SQSHandle:
 
     # -- chaos ----------------------------------------------------------------
 
-    def _new_chaos(self, settings: Chaos | None, seed: int | None = None) -> ChaosState | None:
-        """A chaos state: the settings' seed, else ``seed``, else the command line's
-        (``--sqs-chaos-seed``), else a random one (reports name it)."""
+    def _new_chaos(
+        self, settings: Chaos | None, seed: int | None = None, replay: int | None = None
+    ) -> ChaosState | None:
+        """A chaos state: the settings' seed, else ``seed`` (with the command-line seed
+        ``replay`` it follows from), else the session's (``--sqs-chaos-seed`` or a random
+        one the report header shows), else a random one; reports name it."""
         if settings is None:
             return None
-        for candidate in (settings.seed, seed, _active.chaos_seed()):
-            if candidate is not None:
-                break
+        if settings.seed is not None:
+            state = ChaosState(settings, settings.seed)
+        elif seed is not None:
+            state = ChaosState(settings, seed, replay)
         else:
-            candidate = random.randrange(2**32)
-        state = ChaosState(settings, candidate)
+            session = _active.chaos_seed()
+            chosen = random.randrange(2**32) if session is None else session
+            state = ChaosState(settings, chosen, chosen)
         self._last_chaos = state
         _active.chaos_used.append(state)
         del _active.chaos_used[:-100]  # outside pytest nothing clears it
@@ -200,9 +205,10 @@ class SQSHandle:
         with simulator.lock:
             saved = simulator.chaos
             self._blocks += 1
-            base = saved.seed if saved is not None else _active.chaos_seed()
+            base: int | None = saved.seed if saved is not None else _active.chaos_seed()
+            replay = saved.replay if saved is not None else base
             derived = None if base is None else (base * 1_000_003 + self._blocks) % 2**32
-            simulator.chaos = self._new_chaos(settings, derived)
+            simulator.chaos = self._new_chaos(settings, derived, replay)
         try:
             yield self
         finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import random
 import re
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
@@ -116,7 +117,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     _check_choices(config)
     _ini_chaos(config)  # refuse a bad value at start-up, not in every test
-    _active.push_chaos_seed(config.getoption("--sqs-chaos-seed", None))
+    # One chaos seed for the session, so the header can name what replays all of it.
+    seed = config.getoption("--sqs-chaos-seed", None)
+    _active.push_chaos_seed(random.randrange(2**32) if seed is None else seed)
     # A stack, not a switch: pytester runs sessions inside this one.
     _active.push_blocking(_blocking(config))
     config.stash[_BLOCKING_PUSHED] = True
@@ -131,14 +134,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    seed = config.getoption("--sqs-chaos-seed", None)
-    chaos = _ini(config, "sqs_chaos")
+    given = config.getoption("--sqs-chaos-seed", None)
+    chaos = _ini_chaos(config)
+    if given is not None:
+        seed = f"; chaos seed {given} (--sqs-chaos-seed)"
+    elif chaos is not None and chaos.seed is None:
+        session = _active.chaos_seed()
+        seed = f"; chaos seed {session} (replay with --sqs-chaos-seed {session})"
+    else:
+        seed = ""
     return (
         f"pytest-sqs: region={_ini(config, 'sqs_region')}, "
         f"account={_ini(config, 'sqs_account_id')}, clock={_ini(config, 'sqs_clock')}, "
-        f"long_poll={_ini(config, 'sqs_long_poll')}, chaos={chaos}, "
-        f"block_unmocked={'on' if _blocking(config) else 'off'}"
-        + ("" if seed is None else f"; chaos seed {seed} (--sqs-chaos-seed)")
+        f"long_poll={_ini(config, 'sqs_long_poll')}, "
+        f"chaos={'off' if chaos is None else chaos.describe()}, "
+        f"block_unmocked={'on' if _blocking(config) else 'off'}{seed}"
     )
 
 
@@ -344,8 +354,12 @@ def pytest_runtest_makereport(
                 report.sections.append((title, handle.describe()))
         if _active.chaos_used:
             lines = [
-                f"chaos seed {state.seed}, {state.faults} fault(s) injected; replay them "
-                f"with: pytest {item.nodeid} --sqs-chaos-seed {state.seed}"
+                f"chaos seed {state.seed}, {state.faults} fault(s) injected; "
+                + (
+                    "the seed is set in the test, so every run replays them"
+                    if state.replay is None
+                    else f"replay them with: pytest {item.nodeid} --sqs-chaos-seed {state.replay}"
+                )
                 for state in _active.chaos_used
             ]
             report.sections.append(("pytest-sqs chaos", "\n".join(lines)))

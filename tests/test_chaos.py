@@ -63,6 +63,75 @@ def test_lost_deletes_happen_at_the_rate_asked_and_the_message_comes_back() -> N
         assert sqs.chaos_faults == lost
 
 
+def test_a_message_in_flight_is_delivered_again_to_another_consumer() -> None:
+    with mock_sqs(clock="manual", chaos=Chaos(seed=1, duplicate_in_flight=1.0)) as sqs:
+        client = _client()
+        url = client.create_queue(QueueName="q")["QueueUrl"]
+        client.send_message(QueueUrl=url, MessageBody="first")
+        client.send_message(QueueUrl=url, MessageBody="second")
+        [a] = client.receive_message(QueueUrl=url, VisibilityTimeout=30)["Messages"]
+        sqs.advance(10)
+        b = client.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["ApproximateReceiveCount"]
+        )["Messages"]
+        # The copy first (the message nearest the end of its timeout), then the rest.
+        assert [m["Body"] for m in b] == ["first", "second"]
+        assert b[0]["MessageId"] == a["MessageId"]
+        assert b[0]["ReceiptHandle"] != a["ReceiptHandle"]
+        assert b[0]["Attributes"]["ApproximateReceiveCount"] == "2"
+        assert [entry.event for entry in sqs.queue("q").history(a["MessageId"])] == [
+            "sent",
+            "received",
+            "copy visible while in flight (chaos)",
+            "received",
+        ]
+        with sqs.chaos_off():  # either consumer's delete deletes it; the other's succeeds
+            client.delete_message(QueueUrl=url, ReceiptHandle=a["ReceiptHandle"])
+            client.delete_message(QueueUrl=url, ReceiptHandle=b[0]["ReceiptHandle"])
+        assert [m.body for m in sqs.queue("q").messages] == ["second"]
+        assert sqs.chaos_faults == 1
+
+
+def test_copies_of_messages_in_flight_turn_up_at_the_rate_asked() -> None:
+    with mock_sqs(clock="manual", chaos=Chaos(seed=3, duplicate_in_flight=0.1)) as sqs:
+        client = _client()
+        url = client.create_queue(QueueName="q")["QueueUrl"]
+        for n in range(N):
+            client.send_message(QueueUrl=url, MessageBody=str(n))
+        ids = []
+        for _ in range(N):  # each receive after the first finds messages in flight
+            [message] = client.receive_message(QueueUrl=url, VisibilityTimeout=43200)["Messages"]
+            ids.append(message["MessageId"])
+        copies = len(ids) - len(set(ids))
+        _within(copies, N - 1, 0.1)
+        assert _events(sqs, "q").count("copy visible while in flight (chaos)") == copies
+        assert sqs.chaos_faults == copies
+
+
+def test_a_reordered_receive_holds_back_the_oldest_and_shuffles_evenly() -> None:
+    receives = 1200
+    with mock_sqs(clock="manual", chaos=Chaos(seed=6, reorder=1.0)) as sqs:
+        client = _client()
+        url = client.create_queue(QueueName="q")["QueueUrl"]
+        for n in range(3 * receives + 1):
+            client.send_message(QueueUrl=url, MessageBody=str(n))
+        patterns: dict[tuple[int, ...], int] = {}
+        for _ in range(receives):
+            got = client.receive_message(QueueUrl=url, MaxNumberOfMessages=3)["Messages"]
+            bodies = [int(message["Body"]) for message in got]
+            assert 0 not in bodies  # the oldest is held back, again and again
+            pattern = tuple(sorted(bodies).index(body) for body in bodies)
+            patterns[pattern] = patterns.get(pattern, 0) + 1
+            for message in got:
+                client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        assert len(patterns) == 6  # every order of three...
+        for count in patterns.values():
+            _within(count, receives, 1 / 6)  # ...equally likely
+        last = client.receive_message(QueueUrl=url, MaxNumberOfMessages=3)["Messages"]
+        assert [message["Body"] for message in last] == ["0"]  # nothing to take its place
+        assert sqs.chaos_faults == receives
+
+
 def test_reordering_and_short_receives_at_their_rates() -> None:
     chaos = Chaos(seed=2, reorder=0.3, empty_receive=0.25)
     with mock_sqs(clock="manual", chaos=chaos) as sqs:
@@ -105,7 +174,9 @@ def _run(seed: int) -> list[Any]:
     with mock_sqs(
         clock="manual",
         seed=5,
-        chaos=Chaos(seed=seed, duplicate=0.3, reorder=0.3, empty_receive=0.3),
+        chaos=Chaos(
+            seed=seed, duplicate=0.3, duplicate_in_flight=0.2, reorder=0.3, empty_receive=0.3
+        ),
     ) as sqs:
         client = _client()
         url = client.create_queue(QueueName="q")["QueueUrl"]
@@ -131,7 +202,8 @@ def test_the_same_seed_replays_the_same_faults() -> None:
 
 def test_fifo_queues_keep_their_guarantees() -> None:
     with mock_sqs(
-        clock="manual", chaos=Chaos(seed=4, duplicate=1, reorder=1, empty_receive=1)
+        clock="manual",
+        chaos=Chaos(seed=4, duplicate=1, duplicate_in_flight=1, reorder=1, empty_receive=1),
     ) as sqs:
         client = _client()
         url = client.create_queue(QueueName="q.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
@@ -373,3 +445,40 @@ def test_a_bad_ini_value_is_a_usage_error(
     result = pytester.runpytest()
     result.stderr.fnmatch_lines(["*sqs_chaos: 'duplicate=lots' is not name=value*"])
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_the_header_names_the_sessions_seed_and_reports_name_what_replays_each_chaos(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prepare(pytester, monkeypatch, sqs_chaos="on")
+    pytester.makepyfile(
+        """
+        from pytest_sqs import mock_sqs
+
+        def test_fails(sqs):
+            with sqs.chaos_on({"reorder": 0.5}):
+                pass
+            with mock_sqs(chaos={"duplicate": 0.1, "seed": 7}):
+                pass
+            assert False
+        """
+    )
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(failed=1)
+    [header] = [line for line in result.outlines if line.startswith("pytest-sqs: ")]
+    session = header.rpartition(" ")[2].rstrip(")")
+    assert header.endswith(
+        "chaos=duplicate=0.1 duplicate_in_flight=0.05 reorder=0.1 empty_receive=0.2 "
+        f"errors=0.05, block_unmocked=on; chaos seed {session} "
+        f"(replay with --sqs-chaos-seed {session})"
+    )
+    block = (int(session) * 1_000_003 + 1) % 2**32
+    replay = f"replay them with: pytest test_the_header_names_the_sessions_seed_and_reports_name_what_replays_each_chaos.py::test_fails --sqs-chaos-seed {session}"  # noqa: E501
+    result.stdout.fnmatch_lines(
+        [
+            f"chaos seed {session}, 0 fault(s) injected; {replay}",
+            f"chaos seed {block}, 0 fault(s) injected; {replay}",
+            "chaos seed 7, 0 fault(s) injected; the seed is set in the test, so every run "
+            "replays them",
+        ]
+    )

@@ -507,13 +507,13 @@ def test_report_header_shows_the_ini_options(
         sqs_account_id="000000000042",
         sqs_clock="manual",
         sqs_long_poll="off",
-        sqs_chaos="duplicate=0.5",
+        sqs_chaos="duplicate=0.5 seed=3",
         sqs_block_unmocked=value,
     )
     result = pytester.runpytest("--collect-only")
     assert (
         "pytest-sqs: region=eu-north-1, account=000000000042, clock=manual, long_poll=off, "
-        f"chaos=duplicate=0.5, block_unmocked={shown}"
+        f"chaos=duplicate=0.5 seed=3, block_unmocked={shown}"
     ) in result.stdout.lines
 
 

@@ -60,6 +60,10 @@ class Chaos:
         duplicate: chance that deleting a message of a standard queue is lost (one of the
             servers holding a copy misses it): the call succeeds, and the message is
             visible again at once, to be delivered again.
+        duplicate_in_flight: chance that a receive from a standard queue also gets a
+            message another consumer holds in flight (a server with a copy missed that it
+            was received): the one nearest the end of its visibility timeout, delivered
+            first, with a new receipt handle; either consumer's delete deletes it.
         reorder: chance that a receive from a standard queue leaves the oldest message it
             would have returned for a later receive, and returns the rest shuffled.
         empty_receive: chance that a short poll (no wait) on a standard queue answers from
@@ -77,6 +81,7 @@ class Chaos:
 
     seed: int | None = None
     duplicate: float = 0.0
+    duplicate_in_flight: float = 0.0
     reorder: float = 0.0
     empty_receive: float = 0.0
     errors: float = 0.0
@@ -85,7 +90,7 @@ class Chaos:
     queues: frozenset[str] | None = field(default=None)
 
     def __post_init__(self) -> None:
-        for name in ("duplicate", "reorder", "empty_receive", "errors"):
+        for name in ("duplicate", "duplicate_in_flight", "reorder", "empty_receive", "errors"):
             _rate(name, getattr(self, name))
         codes = _names("error_codes", self.error_codes, TRANSIENT_ERRORS)
         if not codes:
@@ -102,6 +107,22 @@ class Chaos:
             names = [self.queues] if isinstance(self.queues, str) else self.queues
             object.__setattr__(self, "queues", frozenset(names))
 
+    def describe(self) -> str:
+        """The settings that differ from the defaults, as the ini option takes them."""
+        parts = []
+        for name in ("duplicate", "duplicate_in_flight", "reorder", "empty_receive", "errors"):
+            if getattr(self, name):
+                parts.append(f"{name}={getattr(self, name):g}")
+        if self.error_codes != DEFAULT_ERRORS:
+            parts.append("error_codes=" + "|".join(self.error_codes))
+        for name in ("error_actions", "queues"):
+            names = getattr(self, name)
+            if names is not None:
+                parts.append(f"{name}=" + "|".join(sorted(names)))
+        if self.seed is not None:
+            parts.append(f"seed={self.seed}")
+        return " ".join(parts) or "no faults"
+
     @classmethod
     def of(cls, value: Chaos | dict[str, object] | bool | None) -> Chaos | None:
         """A Chaos from what users write: ``True`` (the default rates), a dict of the
@@ -109,7 +130,9 @@ class Chaos:
         if value is None or value is False:
             return None
         if value is True:
-            return cls(duplicate=0.1, reorder=0.1, empty_receive=0.2, errors=0.05)
+            return cls(
+                duplicate=0.1, duplicate_in_flight=0.05, reorder=0.1, empty_receive=0.2, errors=0.05
+            )
         if isinstance(value, cls):
             return value
         if isinstance(value, dict):
@@ -124,9 +147,10 @@ class ChaosState:
     one queue does not shift the faults of another.
     """
 
-    def __init__(self, chaos: Chaos, seed: int) -> None:
+    def __init__(self, chaos: Chaos, seed: int, replay: int | None = None) -> None:
         self.settings = chaos
         self.seed = seed
+        self.replay = replay  # the --sqs-chaos-seed that replays it; None: fixed in a test
         self.enabled = True
         self.faults = 0  # faults that changed something, for reports
         self._rngs: dict[str, random.Random] = {}

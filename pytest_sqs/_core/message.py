@@ -123,6 +123,7 @@ class Event(enum.Enum):
     # Chaos mode (chaos.py): faults injected on purpose, marked as such.
     DELETE_LOST = "delete lost (chaos)"  # visible again: it will be delivered again
     HELD_BACK = "held back (chaos)"  # left for a later receive: delivered out of order
+    COPY_SURFACED = "copy visible while in flight (chaos)"  # a second consumer gets it
 
 
 # A journal line as recorded: (time, event, detail arguments...).  Recording is on every

@@ -257,6 +257,17 @@ class Queue:
         self.detach(message)
         self._to_ready(message, now, Event.DELETE_LOST, front=False)
 
+    def surface_copy(self, now: float) -> Message | None:
+        """Chaos: the in-flight message nearest the end of its visibility timeout turns up
+        at the front of the ready order while its consumer still holds it (a server with
+        a copy missed that it was received).  ``None`` if nothing is in flight."""
+        if self._valid_top(self._in_flight) is None:
+            return None
+        message = self._in_flight[0][2]
+        self.detach(message)
+        self._to_ready(message, now, Event.COPY_SURFACED, front=True)
+        return message
+
     def untake(self, message: Message, now: float) -> None:
         """Put a message just taken back at the front of the ready order (chaos: held
         back for a later receive)."""

@@ -194,6 +194,15 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
     chaos = sim.chaos
     if (
         chaos is not None
+        and queue.in_flight_count
+        and chaos.applies(queue.name, queue.settings.fifo)
+        and chaos.happens(chaos.settings.duplicate_in_flight, queue.name)
+    ):
+        # At least once: a message another consumer holds is delivered again now.
+        queue.surface_copy(call.now)
+        chaos.faults += 1
+    if (
+        chaos is not None
         and wait == 0
         and queue.visible_count
         and chaos.applies(queue.name, queue.settings.fifo)
