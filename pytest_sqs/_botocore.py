@@ -87,7 +87,9 @@ def answer(
         (params.get("headers") or {}).get("X-Amzn-Trace-Id"),
     )
     is_async = _aio.is_async_client(request_signer)
-    if simulator.chaos is not None and _transient.defer(call, is_async):
+    if simulator.chaos is not None and _transient.defer(
+        call, is_async, context.get("client_config")
+    ):
         return None
     request_id = simulator.new_uuid()  # once per call: seeded runs replay the same ids
     if model.name == "ReceiveMessage" and is_async:

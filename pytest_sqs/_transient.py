@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+import warnings
+import weakref
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -37,12 +39,29 @@ class _Deferred:
     is_async: bool
 
 
-def defer(call: Intercepted, is_async: bool) -> bool:
+ADAPTIVE_WARNING = (
+    "pytest-sqs: chaos sends RequestThrottled to a client whose retry mode is 'adaptive'. "
+    "After a throttling error, botocore's client-side rate limiter slows that client's "
+    "calls in real time, so the test can take minutes. In tests, use the 'standard' or "
+    "'legacy' retry mode, or leave RequestThrottled out of chaos error_codes."
+)
+_warned: weakref.WeakSet[Any] = weakref.WeakSet()  # client configs warned about
+
+
+def defer(call: Intercepted, is_async: bool, client_config: Any = None) -> bool:
     """Whether chaos may fail this call: if so, it is left to go on to ``before-send``."""
     chaos = call.simulator.chaos
     if chaos is None or not chaos.may_fail(call.model.name, call.api_params):
         _pending.set(None)
         return False
+    retries = getattr(client_config, "retries", None) or {}
+    if (
+        retries.get("mode") == "adaptive"
+        and "RequestThrottled" in chaos.settings.error_codes
+        and client_config not in _warned
+    ):
+        _warned.add(client_config)
+        warnings.warn(ADAPTIVE_WARNING, stacklevel=2)
     _install_retry_waits()
     _pending.set(_Deferred(call, is_async))
     return True

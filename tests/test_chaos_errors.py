@@ -4,6 +4,7 @@ modes, waited for in simulated time, at the rate asked, replayed by the seed."""
 from __future__ import annotations
 
 import contextlib
+import warnings
 from typing import Any
 
 import boto3
@@ -293,3 +294,19 @@ def test_a_server_client_retries_in_real_time() -> None:
         assert caught.value.response["Error"]["Code"] == "InternalError"
         assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 1
         assert len(server.calls) == 2
+
+
+def test_a_client_in_adaptive_mode_is_warned_about_its_real_time_rate_limiter() -> None:
+    with mock_sqs(clock="manual", chaos=_failing("RequestThrottled")):
+        client = _client("adaptive", attempts=1)  # one attempt: no real-time wait here
+        with pytest.warns(UserWarning, match="retry mode is 'adaptive'") as warned:
+            for _ in range(2):
+                with pytest.raises(ClientError, match="RequestThrottled"):
+                    client.list_queues()
+        assert len(warned) == 1  # once per client
+    with mock_sqs(clock="manual", chaos=_failing("InternalError")):
+        client = _client("adaptive", attempts=1)  # the limiter only slows for throttling
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(ClientError, match="InternalError"):
+                client.list_queues()

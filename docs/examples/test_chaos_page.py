@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 
 class Ledger:
@@ -76,3 +79,28 @@ def test_the_fix_charges_each_order_once_whatever_the_seed(sqs, sqs_client, sqs_
     charge_payments_once(sqs_client, sqs_queue.url, ledger)
     assert sorted(ledger.charges) == list(range(50))
     sqs_queue.assert_empty()
+
+
+def publish_payment(client: Any, queue_url: str, order: int) -> None:
+    client.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"order": order}))
+
+
+@pytest.mark.sqs(chaos={"errors": 0.3, "error_actions": {"SendMessage"}, "seed": 3})
+def test_sends_get_through_the_sdks_retries(sqs, sqs_queue):
+    retries = Config(retries={"mode": "standard", "total_max_attempts": 10})
+    client = boto3.client("sqs", region_name="us-east-1", config=retries)
+    for order in range(20):
+        publish_payment(client, sqs_queue.url, order)
+    failed = [call for call in sqs.calls_to("SendMessage") if call.error]
+    assert failed  # some attempts failed, and botocore retried them
+    assert len(sqs_queue.messages) == 20  # each payment sent once
+
+
+@pytest.mark.sqs(
+    chaos={"errors": 1.0, "error_codes": ["ServiceUnavailable"], "error_actions": {"SendMessage"}}
+)
+def test_when_the_retries_run_out_the_error_surfaces(sqs_client, sqs_queue):
+    with pytest.raises(ClientError) as caught:
+        publish_payment(sqs_client, sqs_queue.url, 1)
+    assert caught.value.response["Error"]["Code"] == "ServiceUnavailable"
+    assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 4  # legacy: 5 tries
