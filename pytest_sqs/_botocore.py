@@ -68,7 +68,6 @@ def answer(
     if mock is None:
         return None
     if _active.servers and urlsplit(params.get("url") or "").netloc.lower() in _active.servers:
-        _transient.forget()
         return None  # a client of a pytest-sqs server in this process: it goes over HTTP
     api_params = context.get(_PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered
@@ -88,7 +87,7 @@ def answer(
     )
     is_async = _aio.is_async_client(request_signer)
     if simulator.chaos is not None and _transient.defer(
-        call, is_async, context.get("client_config")
+        call, is_async, params["headers"], context.get("client_config")
     ):
         return None
     request_id = simulator.new_uuid()  # once per call: seeded runs replay the same ids

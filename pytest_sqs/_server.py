@@ -250,12 +250,9 @@ class SQSServer(SQSHandle):
         """Run one action on ``simulator`` and record it, unless a reset replaced that
         simulator meanwhile (errors propagate)."""
         try:
-            chaos = simulator.chaos
-            if chaos is not None:
-                with simulator.lock:
-                    fault = chaos.transient_error(operation, params)
-                if fault is not None:
-                    raise fault
+            fault = simulator.transient_error(operation, params)
+            if fault is not None:
+                raise fault
             result = simulator.handle(
                 operation, params, region=region, trace_header=trace, gone=gone
             )

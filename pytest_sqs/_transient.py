@@ -5,14 +5,16 @@ serialise and sign it, and each attempt is answered here at ``before-send`` with
 bytes SQS would send, a transient error or the simulator's answer.  botocore parses
 them, and its retry mode decides, as against AWS, whether to wait and try again.
 
-Its wait between attempts is simulated time: for the calls answered here, the ``time``
-module botocore's endpoint sleeps with (``asyncio`` for aiobotocore's) is replaced by
-one that waits as the simulator's long polls wait.  Every other sleep is left alone.
+Its wait between attempts is simulated time: the ``time`` module botocore's endpoint
+sleeps with (``asyncio`` for aiobotocore's) is replaced by one that, when the retry is
+of a call answered here, waits as the simulator's long polls wait.  Every other sleep
+is left alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 import time
 import warnings
@@ -28,15 +30,22 @@ from . import _aio
 from ._answers import Intercepted, Outcome, on_wire
 from ._core.simulator import OutsideWait, Suspended
 
-# The call of this thread (or task) whose attempts are answered at before-send: set at
-# its before-call, cleared at its after-call.
+# Each deferred call marks its requests with a token of its own: a call interrupted
+# before it ended (a cancellation, a failing hook) leaves ``_pending`` set, and no later
+# request carries its token, so nothing else is ever answered or waited for as its.
+_HEADER = "x-pytest-sqs-deferred"
+_tokens = itertools.count()
+# The deferred call of this thread (or task), set at its before-call.
 _pending: ContextVar[_Deferred | None] = ContextVar("pytest_sqs_pending", default=None)
+# The deferred call whose retry botocore is deciding on, set at every needs-retry.
+_retrying: ContextVar[_Deferred | None] = ContextVar("pytest_sqs_retrying", default=None)
 
 
 @dataclass(frozen=True, slots=True)
 class _Deferred:
     call: Intercepted
     is_async: bool
+    token: str
 
 
 ADAPTIVE_WARNING = (
@@ -48,11 +57,13 @@ ADAPTIVE_WARNING = (
 _warned: weakref.WeakSet[Any] = weakref.WeakSet()  # client configs warned about
 
 
-def defer(call: Intercepted, is_async: bool, client_config: Any = None) -> bool:
-    """Whether chaos may fail this call: if so, it is left to go on to ``before-send``."""
+def defer(
+    call: Intercepted, is_async: bool, headers: dict[str, str], client_config: Any = None
+) -> bool:
+    """Whether chaos may fail this call: if so, its request ``headers`` are marked and
+    it is left to go on to ``before-send``."""
     chaos = call.simulator.chaos
     if chaos is None or not chaos.may_fail(call.model.name, call.api_params):
-        _pending.set(None)
         return False
     retries = getattr(client_config, "retries", None) or {}
     if (
@@ -63,27 +74,38 @@ def defer(call: Intercepted, is_async: bool, client_config: Any = None) -> bool:
         _warned.add(client_config)
         warnings.warn(ADAPTIVE_WARNING, stacklevel=2)
     _install_retry_waits()
-    _pending.set(_Deferred(call, is_async))
+    token = str(next(_tokens))
+    headers[_HEADER] = token
+    _pending.set(_Deferred(call, is_async, token))
     return True
 
 
-def forget(**_: Any) -> None:
-    """``after-call`` / ``after-call-error``: the call is over."""
-    if _pending.get() is not None:
-        _pending.set(None)
+def _ours(headers: Any) -> _Deferred | None:
+    """The deferred call whose request has these headers, if it is this context's."""
+    deferred = _pending.get()
+    if deferred is None:
+        return None
+    token = headers.get(_HEADER)  # bytes once the request is prepared
+    if isinstance(token, bytes):
+        token = token.decode()
+    return deferred if token == deferred.token else None
+
+
+def note_retry(request_dict: dict[str, Any], **_: Any) -> None:
+    """``needs-retry`` (every service): whose wait the sleep that may follow is."""
+    _retrying.set(_ours(request_dict.get("headers") or {}))
 
 
 def answer_attempt(request: Any, **_: Any) -> Any:
     """``before-send``: answer one attempt of a deferred call (``None``: not ours)."""
-    deferred = _pending.get()
+    deferred = _ours(request.headers)
     if deferred is None:
         return None
     call = deferred.call
     simulator = call.simulator
     with simulator.lock:
         request_id = simulator.new_uuid()  # one per attempt, as AWS gives
-        chaos = simulator.chaos
-        fault = None if chaos is None else chaos.transient_error(call.model.name, call.api_params)
+    fault = simulator.transient_error(call.model.name, call.api_params)
     # The attempt is answered: later before-send handlers (moto's) must not act on it.
     request.url = "http://pytest-sqs.invalid/answered"
     if fault is not None:
@@ -129,9 +151,10 @@ def _response(call: Intercepted, is_async: bool, outcome: Outcome, request_id: s
 def _real_seconds(seconds: float) -> float | None:
     """For a wait between attempts of a deferred call: the real seconds to wait after the
     simulator took its share; ``None`` for any other sleep."""
-    deferred = _pending.get()
+    deferred = _retrying.get()
     if deferred is None:
         return None
+    _retrying.set(None)
     return deferred.call.simulator.retry_wait(seconds)
 
 
@@ -171,6 +194,5 @@ def _install_retry_waits() -> None:
 
 HANDLERS: list[tuple[str, Any]] = [
     ("before-send.sqs", answer_attempt),
-    ("after-call.sqs", forget),
-    ("after-call-error.sqs", forget),
+    ("needs-retry", note_retry),
 ]

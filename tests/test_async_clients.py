@@ -275,6 +275,8 @@ async def test_calls_answered_on_the_wire_answer_as_parsed_ones() -> None:
     wire, wire_end, _ = _run_sync(ON_THE_WIRE)
     async_wire, async_end = await _run_async(ON_THE_WIRE)
     expected = _without_content_length(parsed)
+    for answers in (wire, async_wire):  # only bytes on the wire come with their length
+        assert all("content-length" in a["ResponseMetadata"]["HTTPHeaders"] for a in answers)
     for got in (_without_content_length(wire), _without_content_length(async_wire)):
         assert len(got) == len(expected)
         for number, (answer, reference) in enumerate(zip(got, expected, strict=True)):

@@ -468,8 +468,8 @@ def test_the_header_names_the_sessions_seed_and_reports_name_what_replays_each_c
     [header] = [line for line in result.outlines if line.startswith("pytest-sqs: ")]
     session = header.rpartition(" ")[2].rstrip(")")
     assert header.endswith(
-        "chaos=duplicate=0.1 duplicate_in_flight=0.05 reorder=0.1 empty_receive=0.2 "
-        f"errors=0.05, block_unmocked=on; chaos seed {session} "
+        "chaos=duplicate=0.1 duplicate_in_flight=0.05 reorder=0.1 empty_receive=0.2, "
+        f"block_unmocked=on; chaos seed {session} "
         f"(replay with --sqs-chaos-seed {session})"
     )
     block = (int(session) * 1_000_003 + 1) % 2**32

@@ -310,3 +310,23 @@ def test_a_client_in_adaptive_mode_is_warned_about_its_real_time_rate_limiter() 
             warnings.simplefilter("error")
             with pytest.raises(ClientError, match="InternalError"):
                 client.list_queues()
+
+
+class _Interrupt(BaseException):
+    """Ends a call the way a cancellation or a timeout does: no after-call-error."""
+
+
+def test_an_interrupted_call_leaves_nothing_to_answer_later_calls() -> None:
+    with mock_sqs(clock="manual", chaos=_failing("InternalError", rate=0.5)):
+        client = _client(attempts=10)
+
+        def interrupt(**_: Any) -> None:
+            raise _Interrupt
+
+        client.meta.events.register("after-call.sqs.ListQueues", interrupt)
+        with pytest.raises(_Interrupt):
+            client.list_queues()
+    with mock_aws():  # the next SQS calls in this thread reach the HTTP layer: moto's
+        motos = _client()
+        url = motos.create_queue(QueueName="motos")["QueueUrl"]
+        assert motos.list_queues()["QueueUrls"] == [url]

@@ -278,6 +278,13 @@ class SQSSimulator:
             self.closed = True
             self._notify()
 
+    def transient_error(self, operation: str, params: Mapping[str, Any]) -> SQSError | None:
+        """Chaos: the transient error one attempt of a call fails with, before it reaches
+        :meth:`handle`, if any."""
+        with self.lock:
+            chaos = self.chaos
+            return None if chaos is None else chaos.transient_error(operation, params)
+
     def retry_wait(self, seconds: float) -> float:
         """A client waits ``seconds`` before it retries a failed call, as a long poll
         waits: ``fast-forward`` moves the clock by that much at once, ``real`` lets real
