@@ -73,7 +73,6 @@ class Intercepted:
 
 def parsed(call: Intercepted, outcome: Outcome, request_id: str) -> tuple[AWSResponse, Any]:
     """botocore's ``(http_response, parsed)`` for the outcome, as its parser would make it."""
-    now = call.simulator.clock.now()
     if isinstance(outcome, SQSError) or call.protocol == "query":
         # Errors, and every answer of the query era (botocore <= 1.34): botocore's own
         # parse of what SQS sends, so nothing differs.
@@ -82,7 +81,7 @@ def parsed(call: Intercepted, outcome: Outcome, request_id: str) -> tuple[AWSRes
     outcome["ResponseMetadata"] = {
         "RequestId": request_id,
         "HTTPStatusCode": 200,
-        "HTTPHeaders": json_protocol.response_headers(request_id, now),
+        "HTTPHeaders": json_protocol.response_headers(request_id, call.simulator.clock.now()),
         "RetryAttempts": 0,
     }
     return AWSResponse(call.url, 200, {}, None), outcome

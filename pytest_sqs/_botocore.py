@@ -85,13 +85,15 @@ def answer(
         context.get("client_region"),
         (params.get("headers") or {}).get("X-Amzn-Trace-Id"),
     )
-    is_async = _aio.is_async_client(request_signer)
     if simulator.chaos is not None and _transient.defer(
-        call, is_async, params["headers"], context.get("client_config")
+        call,
+        _aio.is_async_client(request_signer),
+        params["headers"],
+        context.get("client_config"),
     ):
         return None
     request_id = simulator.new_uuid()  # once per call: seeded runs replay the same ids
-    if model.name == "ReceiveMessage" and is_async:
+    if model.name == "ReceiveMessage" and _aio.is_async_client(request_signer):
         return _aio.long_poll(simulator, functools.partial(_respond, call, request_id))
     return _respond(call, request_id)
 

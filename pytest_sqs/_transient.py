@@ -28,7 +28,7 @@ from botocore.awsrequest import AWSResponse
 
 from . import _aio
 from ._answers import Intercepted, Outcome, on_wire
-from ._core.simulator import OutsideWait, Suspended
+from ._core.simulator import OutsideWait, Suspended, addressed_queue
 
 # Each deferred call marks its requests with a token of its own: a call interrupted
 # before it ended (a cancellation, a failing hook) leaves ``_pending`` set, and no later
@@ -63,7 +63,7 @@ def defer(
     """Whether chaos may fail this call: if so, its request ``headers`` are marked and
     it is left to go on to ``before-send``."""
     chaos = call.simulator.chaos
-    if chaos is None or not chaos.may_fail(call.model.name, call.api_params):
+    if chaos is None or not chaos.may_fail(call.model.name, addressed_queue(call.api_params)):
         return False
     retries = getattr(client_config, "retries", None) or {}
     if (

@@ -289,8 +289,10 @@ def test_a_server_client_retries_in_real_time() -> None:
     chaos = Chaos(seed=3, errors=1.0, error_codes=("InternalError",))
     with SQSServer(clock="manual", chaos=chaos) as server:
         client = server.client(config=Config(retries={"mode": "standard", "total_max_attempts": 2}))
+        start = server.clock.now()
         with pytest.raises(ClientError) as caught:
             client.list_queues()
+        assert server.clock.now() == start  # the client waited in its own time
         assert caught.value.response["Error"]["Code"] == "InternalError"
         assert caught.value.response["ResponseMetadata"]["RetryAttempts"] == 1
         assert len(server.calls) == 2

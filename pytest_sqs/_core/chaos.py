@@ -12,9 +12,8 @@ touch them.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from . import actions
 from .errors import INTERNAL, KMS_THROTTLING, THROTTLED, UNAVAILABLE, ErrorSpec, SQSError
@@ -24,15 +23,6 @@ TRANSIENT_ERRORS: dict[str, ErrorSpec] = {
     spec.kind.code: spec for spec in (THROTTLED, UNAVAILABLE, INTERNAL, KMS_THROTTLING)
 }
 DEFAULT_ERRORS = ("RequestThrottled", "ServiceUnavailable", "InternalError")
-
-
-def _queue_name(params: Mapping[str, Any]) -> str | None:
-    """The name of the queue a call addresses (``None``: none, or none we can read)."""
-    url = params.get("QueueUrl")
-    if isinstance(url, str):
-        return url.rstrip("/").rpartition("/")[2] or None
-    name = params.get("QueueName")
-    return name if isinstance(name, str) else None
 
 
 def _names(setting: str, value: str | Iterable[str], known: Iterable[str]) -> list[str]:
@@ -159,25 +149,26 @@ class ChaosState:
         chosen = self.settings.queues
         return self.enabled and not fifo and (chosen is None or queue_name in chosen)
 
-    def may_fail(self, action: str, params: Mapping[str, Any]) -> bool:
-        """Whether a call may meet a transient error; no draw."""
+    def may_fail(self, action: str, queue_name: str | None) -> bool:
+        """Whether a call of ``action`` on the queue named (``None``: no queue) may meet
+        a transient error; no draw."""
         settings = self.settings
         return (
             self.enabled
             and settings.errors > 0
             and (settings.error_actions is None or action in settings.error_actions)
-            and (settings.queues is None or _queue_name(params) in settings.queues)
+            and (settings.queues is None or queue_name in settings.queues)
         )
 
-    def transient_error(self, action: str, params: Mapping[str, Any]) -> SQSError | None:
+    def transient_error(self, action: str, queue_name: str | None) -> SQSError | None:
         """Draw once for one attempt of a call: the transient error it fails with, if any.
 
         Errors draw from a generator of their own per queue, so turning them on does not
         shift the delivery faults of any queue.
         """
-        if not self.may_fail(action, params):
+        if not self.may_fail(action, queue_name):
             return None
-        rng = self.rng(f"{_queue_name(params) or ''}/errors")  # "/" is in no queue name
+        rng = self.rng(f"{queue_name or ''}/errors")  # "/" is in no queue name
         if rng.random() >= self.settings.errors:
             return None
         self.faults += 1

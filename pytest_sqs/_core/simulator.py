@@ -119,6 +119,19 @@ def split_queue_url(url: str) -> tuple[str | None, str]:
     return segments[-2], segments[-1]
 
 
+def addressed_queue(params: Mapping[str, Any]) -> str | None:
+    """The name of the queue a call addresses; ``None`` if it names none (or none that
+    parses: the action itself will say so)."""
+    url = params.get("QueueUrl")
+    if isinstance(url, str):
+        try:
+            return split_queue_url(url)[1]
+        except SQSError:
+            return None
+    name = params.get("QueueName")
+    return name if isinstance(name, str) else None
+
+
 _REGIONAL_HOST = re.compile(r"(?:sqs[.-](?:fips\.)?)?([a-z]{2}(?:-[a-z]+)+-\d+)\.")
 
 
@@ -283,7 +296,9 @@ class SQSSimulator:
         :meth:`handle`, if any."""
         with self.lock:
             chaos = self.chaos
-            return None if chaos is None else chaos.transient_error(operation, params)
+            if chaos is None:
+                return None
+            return chaos.transient_error(operation, addressed_queue(params))
 
     def retry_wait(self, seconds: float) -> float:
         """A client waits ``seconds`` before it retries a failed call, as a long poll
