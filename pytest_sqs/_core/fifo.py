@@ -68,6 +68,7 @@ class FifoQueue(Queue):
         self._dedup_order: deque[DedupRecord] = deque()
         self._attempts: dict[str, ReceiveAttempt] = {}
         self._attempt_order: deque[tuple[float, str]] = deque()
+        self._in_flight_by_group: dict[str, int] = {}
 
     # -- the ready structure --------------------------------------------------------
 
@@ -100,6 +101,20 @@ class FifoQueue(Queue):
 
     def _hide(self, message: Message) -> None:
         self._visible -= 1
+
+    def _flight(self, message: Message, delta: int) -> None:
+        super()._flight(message, delta)
+        assert message.group_id is not None
+        by_group = self._in_flight_by_group
+        count = by_group.get(message.group_id, 0) + delta
+        if count:
+            by_group[message.group_id] = count
+        else:
+            del by_group[message.group_id]
+
+    @property
+    def groups_in_flight(self) -> int:
+        return len(self._in_flight_by_group)
 
     def _gone(self, message: Message) -> None:
         assert message.group_id is not None
@@ -160,6 +175,7 @@ class FifoQueue(Queue):
 
     def purge(self, now: float) -> None:
         super().purge(now)
+        self._in_flight_by_group = {}
         # PurgeQueue also forgets the deduplication history (§3.14, AWS-rec).
         self._dedup.clear()
         self._dedup_order.clear()
@@ -224,7 +240,7 @@ class FifoQueue(Queue):
         if message.state is MessageState.VISIBLE:
             self._hide(message)  # its timeout had ended; its group's entry goes stale
         elif message.state is MessageState.IN_FLIGHT:
-            self.in_flight_count -= 1
+            self._flight(message, -1)
         message.history.append((now, Event.RECEIVE_RETRIED, visibility_s))
         self._fly(message, now, visibility_s)
 

@@ -101,6 +101,7 @@ class Message:
     visibility_changes: int = 0  # ChangeMessageVisibility calls (ReceiveRequestAttemptId)
     live: bool = True
     history: list[RawEntry] = field(default_factory=list)
+    size: int = 0  # body and attributes, in bytes, as sent (SentMessageSize)
 
 
 class Event(enum.Enum):

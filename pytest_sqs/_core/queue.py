@@ -4,6 +4,7 @@
   the front, O(1) removal by id, O(1) re-insert at either end);
 - ``_delayed`` / ``_in_flight``: heaps keyed by the time a message becomes visible;
 - ``_by_age``: a heap keyed by enqueue time, for retention;
+- ``_arrivals``: messages in arrival order, for ApproximateAgeOfOldestMessage;
 - ``messages``: every live message by id (receipt handles carry the id).
 
 Heaps use lazy deletion: an entry is valid only while its message is live and its
@@ -17,12 +18,13 @@ import binascii
 import heapq
 import itertools
 import math
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Iterator
 
 from . import limits
 from .attributes import QueueSettings
 from .message import Event, JournalEntry, Message, MessageState, RawEntry
+from .metrics import AGE_RECEIVE_LIMIT, Gauges, QueueMetrics
 from .redrive import RedrivePolicy, parse_redrive_policy
 
 _HANDLE_PREFIX = "AQEB"
@@ -62,6 +64,7 @@ class Queue:
         arn: str,
         settings: QueueSettings,
         created_at: float,
+        metrics: QueueMetrics | None = None,
     ) -> None:
         self.uid = uid
         self.name = name
@@ -86,9 +89,13 @@ class Queue:
         self._delayed: _Heap = []
         self._in_flight: _Heap = []
         self._by_age: _Heap = []
+        # (arrival time, message, its receive count on arrival): arrivals only come at
+        # the present, so the deque stays in time order without a heap.
+        self._arrivals: deque[tuple[float, Message, int]] = deque()
         self._serial = itertools.count()
         self.delayed_count = 0
         self.in_flight_count = 0
+        self.metrics = metrics or QueueMetrics(name, settings.fifo, created_at)
         self._redrive: tuple[str | None, RedrivePolicy | None] = (None, None)
 
     # -- counters -----------------------------------------------------------
@@ -96,6 +103,37 @@ class Queue:
     @property
     def visible_count(self) -> int:
         return len(self._ready)
+
+    def _flight(self, message: Message, delta: int) -> None:
+        """A message starts (+1) or stops (-1) being in flight."""
+        self.in_flight_count += delta
+
+    @property
+    def groups_in_flight(self) -> int:
+        return 0
+
+    def gauges(self) -> Gauges:
+        """The state the ``Approximate...`` metrics sample."""
+        return Gauges(
+            self.visible_count,
+            self.in_flight_count,
+            self.delayed_count,
+            self._oldest_arrival(),
+            self.groups_in_flight,
+        )
+
+    def _oldest_arrival(self) -> float | None:
+        """When the oldest message that the age metric counts arrived: a standard queue
+        leaves out messages received three times or more (AWS docs); a dead-letter queue
+        counts from the move."""
+        arrivals = self._arrivals
+        fifo = self.settings.fifo
+        while arrivals:
+            at, message, received = arrivals[0]
+            if message.live and (fifo or message.receive_count - received < AGE_RECEIVE_LIMIT):
+                return at
+            arrivals.popleft()
+        return None
 
     # -- the ready structure: the three hooks a FIFO queue replaces ----------------
 
@@ -131,11 +169,15 @@ class Queue:
         delayed = self._delayed
         in_flight = self._in_flight
         shift = self._delay_shift()
+        metrics = self.metrics
         while True:
             expiry = by_age[0][0] + retention if by_age else math.inf
             delay_end = delayed[0][0] + shift if delayed else math.inf
             visibility_end = in_flight[0][0] if in_flight else math.inf
             first = min(expiry, delay_end, visibility_end)
+            # The gauges are sampled at each minute's end, before the timers due then.
+            if min(first, now) >= metrics.next_sample_at:
+                metrics.sample(min(first, now), self.gauges())
             if first > now:
                 return
             if expiry == first:
@@ -154,7 +196,7 @@ class Queue:
                 while in_flight and in_flight[0][0] <= now and in_flight[0][0] < bound:
                     at, token, message = heapq.heappop(in_flight)
                     if message.live and message.token == token:
-                        self.in_flight_count -= 1
+                        self._flight(message, -1)
                         returning.append((at, message))
                 self._show_returning(returning)
 
@@ -220,6 +262,7 @@ class Queue:
         """Enqueue a message, delayed by ``delay_s`` seconds (``journal``: record a send)."""
         self.messages[message.message_id] = message
         heapq.heappush(self._by_age, (message.enqueued_at, next(self._serial), message))
+        self._arrivals.append((now, message, message.receive_count))
         if journal:
             message.history.append((now, Event.SENT, delay_s))
         if delay_s > 0:
@@ -290,7 +333,7 @@ class Queue:
             message.state = MessageState.IN_FLIGHT
             message.visible_at = now + visibility_s
             heapq.heappush(self._in_flight, (message.visible_at, token, message))
-            self.in_flight_count += 1
+            self._flight(message, 1)
         else:
             # Never hidden: it rejoins at the back, so a loop receiving with
             # VisibilityTimeout=0 sees every message in turn.
@@ -303,7 +346,7 @@ class Queue:
         message.history.append((now, Event.VISIBILITY_CHANGED, visibility_s))
         message.visibility_changes += 1
         if message.state is MessageState.IN_FLIGHT:
-            self.in_flight_count -= 1
+            self._flight(message, -1)
         elif message.state is MessageState.VISIBLE:
             self._hide(message)
         if visibility_s == 0:
@@ -313,7 +356,7 @@ class Queue:
         message.state = MessageState.IN_FLIGHT
         message.visible_at = now + visibility_s
         heapq.heappush(self._in_flight, (message.visible_at, token, message))
-        self.in_flight_count += 1
+        self._flight(message, 1)
 
     def detach(self, message: Message) -> None:
         """Take a live message out of its state's bookkeeping (ready order or counters),
@@ -321,7 +364,7 @@ class Queue:
         if message.state is MessageState.VISIBLE:
             self._hide(message)
         elif message.state is MessageState.IN_FLIGHT:
-            self.in_flight_count -= 1
+            self._flight(message, -1)
         elif message.state is MessageState.DELAYED:
             self.delayed_count -= 1
 
@@ -372,6 +415,7 @@ class Queue:
         self.messages = {}
         self._reset_ready()
         self._delayed, self._in_flight, self._by_age = [], [], []
+        self._arrivals = deque()
         self.delayed_count = self.in_flight_count = 0
         self.last_purged_at = now
 

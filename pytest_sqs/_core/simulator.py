@@ -18,6 +18,7 @@ from . import actions, errors, validation
 from .chaos import ChaosState
 from .clock import Clock, WallClock, monotonic
 from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
+from .metrics import QueueMetrics
 from .move_tasks import MoveTask, settle_tasks
 from .queue import Queue
 
@@ -185,6 +186,8 @@ class SQSSimulator:
         self._uids = 0
         self.move_tasks: dict[str, list[MoveTask]] = {}  # by source ARN, oldest first
         self.running_tasks: list[MoveTask] = []
+        # CloudWatch's record, by (account, region, queue name): it outlives the queues.
+        self.metrics: dict[tuple[str, str, str], QueueMetrics] = {}
         self.closed = False
 
     # -- the one entry point -------------------------------------------------
@@ -468,7 +471,20 @@ class SQSSimulator:
         if queue is None:
             raise SQSError(errors.NON_EXISTENT_QUEUE)
         queue.settle(call.now)
+        queue.metrics.accessed_at = call.now  # active for six more hours (metrics)
         return queue
+
+    def queue_metrics(
+        self, account_id: str, region: str, name: str, fifo: bool, now: float
+    ) -> QueueMetrics:
+        """The metrics record a queue created now continues (or starts)."""
+        key = (account_id, region, name)
+        record = self.metrics.get(key)
+        if record is None:
+            record = self.metrics[key] = QueueMetrics(name, fifo, now)
+        else:
+            record.reopen(fifo, now)
+        return record
 
     def new_uid(self) -> str:
         self._uids += 1

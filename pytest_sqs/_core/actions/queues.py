@@ -67,6 +67,8 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
             field, value = attributes.parse({attribute: raw}, fifo).popitem()
             if getattr(existing.settings, field) != value:
                 raise SQSError(errors.QUEUE_EXISTS, name=attribute)
+        existing.settle(call.now)
+        existing.metrics.accessed_at = call.now
         return {"QueueUrl": existing.url}
 
     deleted_at = region.deleted_at.get(name)
@@ -84,6 +86,7 @@ def create_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
         arn=queue_arn(call.region, call.account_id, name),
         settings=settings,
         created_at=call.now,
+        metrics=sim.queue_metrics(call.account_id, call.region, name, fifo, call.now),
     )
     queue.tags.update(tags)
     region.queues[name] = queue
@@ -117,6 +120,8 @@ def get_queue_url(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> R
             if owner == call.account_id
             else errors.NON_EXISTENT_FOREIGN_QUEUE
         )
+    queue.settle(call.now)
+    queue.metrics.accessed_at = call.now
     return {"QueueUrl": queue.url}
 
 
@@ -176,6 +181,7 @@ def delete_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
     region = sim.region_state(queue.account_id, queue.region)
     del region.queues[queue.name]
     region.deleted_at[queue.name] = call.now
+    queue.metrics.close(call.now, queue.gauges())
     # Its move tasks die with it (§3.4).
     for task in sim.move_tasks.pop(queue.arn, []):
         if task in sim.running_tasks:

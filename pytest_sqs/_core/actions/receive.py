@@ -178,18 +178,19 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         validation.group_style_id(attempt_id, "ReceiveRequestAttemptId")
         replay = _replay(queue, call, attempt_id, visibility)
         if replay is not None:
+            queue.metrics.count("NumberOfMessagesReceived", call.now, len(replay["Messages"]))
             return replay
     else:
         attempt_id = None  # standard queues ignore it
 
     if isinstance(queue, FifoQueue):
         if queue.in_flight_count >= limits.MAX_INFLIGHT_FIFO:
-            return {}  # FIFO: no error, just nothing (§1.4)
+            return _nothing(queue, call)  # FIFO: no error, just nothing (§1.4)
     elif queue.in_flight_count >= limits.MAX_INFLIGHT_STANDARD:
         # Short polls are refused; long polls just find nothing (§1.4).
         if wait == 0:
             raise SQSError(errors.INFLIGHT_LIMIT)
-        return {}
+        return _nothing(queue, call)
     count = maximum or 1
     chaos = sim.chaos
     if (
@@ -214,7 +215,7 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
             chaos.faults += 1
         count = sampled
         if count == 0:
-            return {}
+            return _nothing(queue, call)
 
     def deliver(call: Call, taken: list[Message]) -> Result:
         chaos = sim.chaos  # now: a long poll may end after a chaos block did
@@ -226,7 +227,8 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         ):
             taken = _reorder(sim, call, queue, taken, chaos)
         if not taken:
-            return {}
+            return _nothing(queue, call)
+        queue.metrics.count("NumberOfMessagesReceived", call.now, len(taken))
         received = []
         for message in taken:
             handle = make_receipt_handle(
@@ -243,6 +245,12 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
     if not taken and wait > 0:
         return sim.long_poll(call, queue, wait, lambda at: _take(sim, at, queue, count), deliver)
     return deliver(call, taken)
+
+
+def _nothing(queue: Queue, call: Call) -> Result:
+    """A receive that returns no message (NumberOfEmptyReceives)."""
+    queue.metrics.count("NumberOfEmptyReceives", call.now)
+    return {}
 
 
 def _replay(queue: FifoQueue, call: Call, attempt_id: str, visibility: int) -> Result | None:

@@ -24,7 +24,8 @@ def _new_message(
     body = validation.body(entry.get("MessageBody"), in_batch=in_batch)
     user_attributes = validation.message_attributes(entry.get("MessageAttributes"))
     limit = queue.settings.maximum_message_size
-    if len(body) + validation.attributes_size(user_attributes) > limit:
+    size = len(body) + validation.attributes_size(user_attributes)
+    if size > limit:
         spec = errors.BATCH_MESSAGE_TOO_LONG if in_batch else errors.MESSAGE_TOO_LONG
         raise SQSError(spec, limit=limit)
     system = validation.system_attributes(entry.get("MessageSystemAttributes"))
@@ -74,6 +75,7 @@ def _new_message(
         sender_id=sim.sender_id(call.account_id),
         group_id=group_id,
         deduplication_id=dedup_id,
+        size=size,
     )
     return message, queue.settings.delay_seconds if delay is None else delay
 
@@ -83,6 +85,7 @@ def _enqueue(sim: SQSSimulator, call: Call, queue: Queue, message: Message, dela
     result = _send_result(message)
     if not isinstance(queue, FifoQueue):
         queue.add(message, call.now, delay)
+        _count_sent(queue, message, call.now)
         return result
     assert message.deduplication_id is not None and message.group_id is not None
     original = queue.duplicate_of(message.deduplication_id, message.group_id, call.now)
@@ -94,12 +97,20 @@ def _enqueue(sim: SQSSimulator, call: Call, queue: Queue, message: Message, dela
             kept.history.append((call.now, Event.DUPLICATE_IGNORED))
         result["MessageId"] = original.message_id
         result["SequenceNumber"] = original.sequence_number
+        queue.metrics.count("NumberOfDeduplicatedSentMessages", call.now)
         return result
     message.sequence_number = queue.next_sequence_number(sim.rng.randint(1, 1 << 20))
     queue.add(message, call.now, delay)
     queue.remember(message, call.now)
+    _count_sent(queue, message, call.now)
     result["SequenceNumber"] = message.sequence_number
     return result
+
+
+def _count_sent(queue: Queue, message: Message, now: float) -> None:
+    metrics = queue.metrics
+    metrics.count("NumberOfMessagesSent", now)
+    metrics.count("SentMessageSize", now, message.size)
 
 
 def _send_result(message: Message) -> Result:

@@ -1,0 +1,246 @@
+"""The CloudWatch metrics SQS publishes for each queue (namespace ``AWS/SQS``), recorded
+at one-minute resolution on the simulator's clock (sqs-behaviour.md, CloudWatch metrics).
+
+Counts (sends, receives, deletes...) are added to the minute they happen in.  The
+``Approximate...`` gauges are sampled once a minute, at the minute's end, from counters
+the queue keeps anyway.  A queue's state only changes at its own timers and calls, so the
+samples are recorded lazily, as steps: one entry per change, not one per minute, and
+time travel over days costs nothing.  Nothing here scans a queue.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+MINUTE = 60
+# "A queue is considered active for up to six hours if it contains any messages or if any
+# action accesses it"; inactive queues publish nothing (AWS docs).
+ACTIVE_AFTER_ACCESS_S = 6 * 3600
+# After three receives without a delete, a standard queue's message no longer counts
+# toward ApproximateAgeOfOldestMessage (AWS docs: it moves to the back of the queue).
+AGE_RECEIVE_LIMIT = 3
+
+NAMESPACE = "AWS/SQS"
+DIMENSION = "QueueName"
+
+
+class MetricInfo(NamedTuple):
+    """One AWS/SQS metric: its unit, how it is recorded, and when it is reported."""
+
+    unit: str
+    kind: str  # "gauge" (sampled each minute), "count" or "size" (added per event)
+    fifo_only: bool = False
+
+
+METRICS: dict[str, MetricInfo] = {
+    "ApproximateAgeOfOldestMessage": MetricInfo("Seconds", "gauge"),
+    "ApproximateNumberOfGroupsWithInflightMessages": MetricInfo("Count", "gauge", True),
+    "ApproximateNumberOfMessagesDelayed": MetricInfo("Count", "gauge"),
+    "ApproximateNumberOfMessagesNotVisible": MetricInfo("Count", "gauge"),
+    "ApproximateNumberOfMessagesVisible": MetricInfo("Count", "gauge"),
+    "NumberOfDeduplicatedSentMessages": MetricInfo("Count", "count", True),
+    "NumberOfEmptyReceives": MetricInfo("Count", "count"),
+    "NumberOfMessagesDeleted": MetricInfo("Count", "count"),
+    "NumberOfMessagesReceived": MetricInfo("Count", "count"),
+    "NumberOfMessagesSent": MetricInfo("Count", "count"),
+    "SentMessageSize": MetricInfo("Bytes", "size"),
+}
+# Reported only in minutes when they happened (AWS: "reported if duplicates are
+# detected"; SentMessageSize only once a message is sent); other counts are reported as 0
+# in every minute the queue is active.
+_ONLY_WHEN_SEEN = frozenset({"NumberOfDeduplicatedSentMessages", "SentMessageSize"})
+
+
+@dataclass(slots=True)
+class Stat:
+    """A statistic set: what CloudWatch keeps of the samples in one period."""
+
+    sum: float
+    sample_count: float
+    minimum: float
+    maximum: float
+
+    @classmethod
+    def of(cls, value: float) -> Stat:
+        return cls(value, 1.0, value, value)
+
+    def add(self, other: Stat) -> None:
+        self.sum += other.sum
+        self.sample_count += other.sample_count
+        self.minimum = min(self.minimum, other.minimum)
+        self.maximum = max(self.maximum, other.maximum)
+
+    @property
+    def average(self) -> float:
+        return self.sum / self.sample_count
+
+
+class Gauges(NamedTuple):
+    """A queue's state as the gauges see it.  The oldest message is kept as the time
+    its age counts from, so the state does not change as it ages."""
+
+    visible: int
+    not_visible: int
+    delayed: int
+    oldest_at: float | None
+    groups_in_flight: int
+
+    @property
+    def messages(self) -> int:
+        return self.visible + self.not_visible + self.delayed
+
+
+class QueueMetrics:
+    """The record of one queue name in one account and region.
+
+    It outlives the queue, as CloudWatch keeps a deleted queue's data, and a queue created
+    again under the name continues it (the ``QueueName`` dimension is all that names it).
+    """
+
+    def __init__(self, name: str, fifo: bool, now: float) -> None:
+        self.name = name
+        self.fifo = fifo
+        self.first_minute = int(now // MINUTE)
+        self.accessed_at = now
+        self._counts: dict[int, dict[str, Stat]] = {}
+        # Gauge samples as steps: from minute ``_starts[i]`` on, every minute's sample is
+        # ``_steps[i]`` (``None``: the queue was inactive or gone, nothing published).
+        self._starts: list[int] = []
+        self._steps: list[Gauges | None] = []
+        self._sampled_to = self.first_minute  # minutes before it are sampled
+        self.next_sample_at = float((self._sampled_to + 1) * MINUTE)  # when one more ends
+
+    # -- recording ------------------------------------------------------------
+
+    def reopen(self, fifo: bool, now: float) -> None:
+        """A queue of this name was created again."""
+        self.fifo = fifo
+        self.accessed_at = now
+        self._sample_to(max(self._sampled_to, int(now // MINUTE)))
+
+    def count(self, metric: str, now: float, value: float = 1.0) -> None:
+        """Add one event (or, for sizes, one sample) to the minute of ``now``."""
+        bucket = self._counts.setdefault(int(now // MINUTE), {})
+        stat = bucket.get(metric)
+        if stat is None:
+            bucket[metric] = Stat.of(value)
+        elif METRICS[metric].kind == "size":
+            stat.add(Stat.of(value))
+        else:
+            stat.sum += value
+            stat.maximum = stat.minimum = stat.sum
+
+    def sample(self, t: float, gauges: Gauges) -> None:
+        """Record the samples of every minute that ended by ``t``, during which the queue
+        was in state ``gauges`` (the caller samples before each change)."""
+        end = int(t // MINUTE)
+        start = self._sampled_to
+        if end <= start:
+            return
+        self._sample_to(end)
+        if gauges.messages:
+            self._step(start, gauges)
+            return
+        # An empty queue stays active for six hours after it was last accessed; the
+        # sample of minute m is taken at its end, (m + 1) * MINUTE.
+        last_active = math.floor((self.accessed_at + ACTIVE_AFTER_ACCESS_S) / MINUTE) - 1
+        if last_active >= start:
+            self._step(start, gauges)
+        if last_active + 1 < end:
+            self._step(max(start, last_active + 1), None)
+
+    def close(self, now: float, gauges: Gauges) -> None:
+        """The queue was deleted at ``now``: its last minute is published, then nothing."""
+        self.sample(now, gauges)
+        minute = int(now // MINUTE)
+        if minute >= self._sampled_to:
+            self._step(minute, gauges)
+            self._step(minute + 1, None)
+            self._sample_to(minute + 1)
+
+    def _sample_to(self, minute: int) -> None:
+        self._sampled_to = minute
+        self.next_sample_at = float((minute + 1) * MINUTE)
+
+    def _step(self, minute: int, gauges: Gauges | None) -> None:
+        if self._steps and self._steps[-1] == gauges:
+            return
+        if self._starts and self._starts[-1] == minute:
+            self._steps[-1] = gauges
+            return
+        self._starts.append(minute)
+        self._steps.append(gauges)
+
+    # -- reading --------------------------------------------------------------
+
+    @property
+    def sampled_to(self) -> int:
+        return self._sampled_to
+
+    def has_data(self, metric: str) -> bool:
+        """Whether the metric was ever published for this queue (ListMetrics)."""
+        info = METRICS[metric]
+        if info.fifo_only and not self.fifo:
+            return False
+        if metric in _ONLY_WHEN_SEEN:
+            return any(metric in bucket for bucket in self._counts.values())
+        return any(step is not None for step in self._steps) or bool(self._counts)
+
+    def minutes(self, metric: str, first: int, last: int) -> Iterator[tuple[int, Stat]]:
+        """The metric's one-minute datapoints for minutes ``first`` to ``last - 1``."""
+        info = METRICS[metric]
+        if info.kind != "gauge":
+            yield from self._counted(metric, first, last)
+            return
+        last = min(last, self._sampled_to)
+        index = bisect.bisect_right(self._starts, first) - 1
+        minute = first
+        while minute < last:
+            if index + 1 < len(self._starts) and self._starts[index + 1] <= minute:
+                index += 1
+                continue
+            step_end = self._starts[index + 1] if index + 1 < len(self._starts) else last
+            gauges = self._steps[index] if index >= 0 else None
+            if index < 0:  # before the first sample
+                step_end = self._starts[0] if self._starts else last
+            for m in range(minute, min(step_end, last)):
+                value = _gauge(metric, gauges, (m + 1) * MINUTE)
+                if value is not None:
+                    yield m, Stat.of(value)
+            minute = min(step_end, last)
+
+    def _counted(self, metric: str, first: int, last: int) -> Iterator[tuple[int, Stat]]:
+        only_seen = metric in _ONLY_WHEN_SEEN
+        for m in range(first, last):
+            stat = self._counts.get(m, {}).get(metric)
+            if stat is not None:
+                yield m, Stat(stat.sum, stat.sample_count, stat.minimum, stat.maximum)
+            elif not only_seen and m < self._sampled_to and self._active(m):
+                yield m, Stat.of(0.0)
+
+    def _active(self, minute: int) -> bool:
+        index = bisect.bisect_right(self._starts, minute) - 1
+        return index >= 0 and self._steps[index] is not None
+
+
+def _gauge(metric: str, gauges: Gauges | None, at: float) -> float | None:
+    """A gauge's sample at ``at`` in state ``gauges``; ``None`` where SQS reports none
+    (AWS docs: NotVisible only if messages are in flight, Delayed only if delayed
+    messages exist, the age only if the queue holds a message)."""
+    if gauges is None:
+        return None
+    if metric == "ApproximateNumberOfMessagesVisible":
+        return float(gauges.visible)
+    if metric == "ApproximateNumberOfMessagesNotVisible":
+        return float(gauges.not_visible) if gauges.not_visible else None
+    if metric == "ApproximateNumberOfMessagesDelayed":
+        return float(gauges.delayed) if gauges.delayed else None
+    if metric == "ApproximateNumberOfGroupsWithInflightMessages":
+        return float(gauges.groups_in_flight)
+    if metric == "ApproximateAgeOfOldestMessage":
+        return None if gauges.oldest_at is None else float(max(int(at - gauges.oldest_at), 0))
+    raise KeyError(metric)
