@@ -7,7 +7,7 @@ from ._botocore import UnmockedRequestError, patch_client
 from ._core.chaos import Chaos
 from ._core.clock import Clock, ManualClock, WallClock
 from ._core.errors import SimulatorBug, UnsupportedBySimulator
-from ._inspect import DeduplicationEntry, HistoryEntry, MessageSnapshot, QueueView
+from ._inspect import Datapoint, DeduplicationEntry, HistoryEntry, MessageSnapshot, QueueView
 from ._mock import MockSQS, mock_sqs
 from ._server import SQSServer
 
@@ -16,6 +16,7 @@ __all__ = [
     "AdminError",
     "Chaos",
     "Clock",
+    "Datapoint",
     "DeduplicationEntry",
     "HistoryEntry",
     "ManualClock",

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 _parsers = ResponseParserFactory()
 
+# Where ``before-parameter-build`` keeps the caller's parameters for ``before-call``.
+PARAMS_KEY = "pytest_sqs.api_params"
+
 Outcome = dict[str, Any] | SQSError
 
 

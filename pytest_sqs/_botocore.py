@@ -22,11 +22,10 @@ from botocore.handlers import BUILTIN_HANDLERS, add_recursion_detection_header
 from botocore.hooks import HierarchicalEmitter
 from botocore.session import Session as BotocoreSession
 
-from . import _active, _aio, _transient
-from ._answers import Intercepted, parsed
+from . import _active, _aio, _cloudwatch, _transient
+from ._answers import PARAMS_KEY, Intercepted, parsed
 from ._core.simulator import OutsideWait, Suspended
 
-_PARAMS_KEY = "pytest_sqs.api_params"
 _TRACED_OPERATIONS = frozenset({"SendMessage", "SendMessageBatch"})  # AWSTraceHeader
 
 
@@ -47,7 +46,7 @@ class UnmockedRequestError(RuntimeError):
 def capture_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
     """Keep the caller's parameters: at ``before-call`` only the serialised body is left."""
     if _active.current() is not None:
-        context[_PARAMS_KEY] = params
+        context[PARAMS_KEY] = params
 
 
 def answer(
@@ -69,7 +68,7 @@ def answer(
         return None
     if _active.servers and urlsplit(params.get("url") or "").netloc.lower() in _active.servers:
         return None  # a client of a pytest-sqs server in this process: it goes over HTTP
-    api_params = context.get(_PARAMS_KEY)
+    api_params = context.get(PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered
         api_params = {}
     if model.name in _TRACED_OPERATIONS:
@@ -123,6 +122,17 @@ def refuse_unsigned(request: Any, request_signer: Any, **_: Any) -> None:
         raise UnmockedRequestError(UNMOCKED_MESSAGE.format(url=request.url))
 
 
+def refuse_unsigned_cloudwatch(request: Any, request_signer: Any, **_: Any) -> None:
+    """Inside a mock, a CloudWatch call pytest-sqs does not answer would fail with
+    NoCredentialsError before the send guard could explain; explain instead."""
+    if (
+        _active.current() is not None
+        and getattr(request_signer, "_credentials", True) is None
+        and not is_loopback(request.url)
+    ):
+        raise UnmockedRequestError(_cloudwatch.NOT_SERVED_MESSAGE.format(url=request.url))
+
+
 # -- the guard ----------------------------------------------------------------------
 
 
@@ -151,10 +161,9 @@ def install_send_guard() -> None:
         return
 
     def guarded_send(endpoint: Any, request: Any) -> Any:
-        if getattr(endpoint, "_endpoint_prefix", None) == "sqs":
-            refusal = _refusal(request.url, _PRE_IMPORT_CLIENT)
-            if refusal is not None:
-                raise refusal
+        refusal = _refusal_of(endpoint, request.url)
+        if refusal is not None:
+            raise refusal
         return original(endpoint, request)
 
     guarded_send.pytest_sqs_original = original  # type: ignore[attr-defined]
@@ -165,6 +174,18 @@ _PRE_IMPORT_CLIENT = (
     "The client was made from a botocore session created before pytest_sqs was imported: "
     "route it to the simulator with pytest_sqs.patch_client(client)."
 )
+
+
+def _refusal_of(endpoint: Any, url: str) -> UnmockedRequestError | None:
+    """The error that stops a request from leaving the process, if any: SQS requests
+    while mocked or blocked; CloudWatch requests while mocked (pytest-sqs answered those
+    about SQS metrics before they got here)."""
+    prefix = getattr(endpoint, "_endpoint_prefix", None)
+    if prefix == "sqs":
+        return _refusal(url, _PRE_IMPORT_CLIENT)
+    if prefix == "monitoring" and _active.current() is not None and not is_loopback(url):
+        return UnmockedRequestError(_cloudwatch.NOT_SERVED_MESSAGE.format(url=url))
+    return None
 
 
 def _refusal(url: str, why: str) -> UnmockedRequestError | None:
@@ -195,10 +216,9 @@ def guard_aio_endpoint() -> None:
         return
 
     async def guarded_send(endpoint: Any, request: Any) -> Any:
-        if getattr(endpoint, "_endpoint_prefix", None) == "sqs":
-            refusal = _refusal(request.url, _PRE_IMPORT_CLIENT)
-            if refusal is not None:
-                raise refusal
+        refusal = _refusal_of(endpoint, request.url)
+        if refusal is not None:
+            raise refusal
         return await original(endpoint, request)
 
     guarded_send.pytest_sqs_original = original  # type: ignore[attr-defined]
@@ -215,6 +235,9 @@ HANDLERS: list[tuple[str, Any]] = [
     ("before-parameter-build.sqs", capture_params),
     ("before-call.sqs", answer),
     ("before-sign.sqs", refuse_unsigned),
+    ("before-parameter-build.cloudwatch", capture_params),
+    ("before-call.cloudwatch", _cloudwatch.answer),
+    ("before-sign.cloudwatch", refuse_unsigned_cloudwatch),
     *_transient.HANDLERS,
 ]
 

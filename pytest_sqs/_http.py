@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import _admin
 from ._core import errors
-from ._core.errors import SQSError
+from ._core.errors import SQSError, UnsupportedBySimulator
 from ._core.simulator import SQSSimulator
-from ._wire import json_protocol, query_protocol
+from ._wire import cloudwatch_protocol, json_protocol, query_protocol
 
 if TYPE_CHECKING:
     from ._server import SQSServer
@@ -203,7 +203,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         target = self.headers.get("X-Amz-Target")
         content_type = self.headers.get("Content-Type", "")
-        if self.command == "POST" and json_protocol.is_json(content_type):
+        if (target or "").startswith(cloudwatch_protocol.TARGET_PREFIX):
+            self._cloudwatch(simulator, cloudwatch_protocol.decode_json, target, body)
+        elif self.command == "POST" and json_protocol.is_json(content_type):
             self._json(simulator, target, body)
         elif (self.command == "POST" and "x-www-form-urlencoded" in content_type.lower()) or (
             self.command == "GET" and target is None and "Action=" in url.query
@@ -272,6 +274,10 @@ class Handler(BaseHTTPRequestHandler):
         request_id = simulator.new_uuid()
         form = parse_qsl(query, keep_blank_values=True)
         form += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        if ("Version", cloudwatch_protocol.VERSION) in form:
+            tree = query_protocol._tree(form)
+            self._cloudwatch(simulator, cloudwatch_protocol.decode_query, tree)
+            return
         try:
             operation, result = self._run(simulator, query_protocol.decode_request, form, path)
             payload = query_protocol.encode_result(operation, result, request_id)
@@ -283,3 +289,36 @@ class Handler(BaseHTTPRequestHandler):
             return
         headers = query_protocol.response_headers(request_id, simulator.clock.now())
         self._send(200, headers, payload)
+
+    def _cloudwatch(self, simulator: SQSSimulator, decode: Any, *args: Any) -> None:
+        """A CloudWatch call: answered if it is about SQS metrics, else refused with a
+        message that says so (never passed on: the server has nowhere to send it)."""
+        request_id = simulator.new_uuid()
+        query = decode is cloudwatch_protocol.decode_query
+        operation, params = "(decoding the request)", {"request": args}
+        try:
+            operation, params = decode(*args)
+            result = simulator.cloudwatch(operation, params, region=self._region())
+            status, headers, payload = cloudwatch_protocol.encode_result(
+                operation, result, request_id, simulator.clock.now(), query=query
+            )
+        except SQSError as error:
+            status, headers, payload = cloudwatch_protocol.encode_error(
+                error, request_id, simulator.clock.now(), query=query
+            )
+        except UnsupportedBySimulator as refusal:
+            status, headers, payload = cloudwatch_protocol.encode_error(
+                cloudwatch_protocol.not_served(str(refusal)),
+                request_id,
+                simulator.clock.now(),
+                query=query,
+            )
+        except Exception as exc:
+            report = self.server.owner.report_bug(operation, params, exc)
+            status, headers, payload = cloudwatch_protocol.encode_error(
+                SQSError(errors.SIMULATOR_BUG, report=report),
+                request_id,
+                simulator.clock.now(),
+                query=query,
+            )
+        self._send(status, headers, payload)

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from ._core import cloudwatch
 from ._core.actions.dead_letters import dead_letter_sources
 from ._core.actions.queues import render_attributes
+from ._core.clock import to_epoch
 from ._core.fifo import FifoQueue
 from ._core.message import Event, JournalEntry, Message, MessageState
+from ._core.metrics import METRICS
 from ._core.move_tasks import settle_tasks
 from ._core.queue import Queue
 from ._core.simulator import SQSSimulator, region_of_url, split_queue_url
@@ -108,6 +111,22 @@ class HistoryEntry:
     @classmethod
     def of(cls, entry: JournalEntry) -> HistoryEntry:
         return cls(_utc(entry.at), entry.event.value, entry.detail)
+
+
+@dataclass(frozen=True, slots=True)
+class Datapoint:
+    """One period of a queue's CloudWatch metric, as CloudWatch aggregates it."""
+
+    at: datetime  # the period's start (UTC)
+    sum: float
+    sample_count: float
+    minimum: float
+    maximum: float
+    unit: str
+
+    @property
+    def average(self) -> float:
+        return self.sum / self.sample_count
 
 
 def _utc(seconds: float) -> datetime:
@@ -211,6 +230,41 @@ class QueueView:
     def tags(self) -> dict[str, str]:
         with self._simulator.lock:
             return dict(self._queue().tags)
+
+    def metrics(
+        self,
+        name: str,
+        *,
+        period: int = 60,
+        start: datetime | float | None = None,
+        end: datetime | float | None = None,
+    ) -> list[Datapoint]:
+        """The queue's CloudWatch metric ``name`` (``AWS/SQS``), oldest period first, as
+        GetMetricStatistics would aggregate it, but with every minute kept: no retention,
+        no limit on datapoints.  A minute's datapoint exists once the minute is over.
+
+        Args:
+            name: e.g. "ApproximateAgeOfOldestMessage", "NumberOfMessagesSent".
+            period: seconds per datapoint, a multiple of 60.
+            start: the first period's start (datetime or epoch seconds); default: when
+                the queue's name was first created.
+            end: where the last period stops; default: now.
+        """
+        if name not in METRICS:
+            raise ValueError(f"{name!r} is not an AWS/SQS metric; they are: {', '.join(METRICS)}")
+        if period <= 0 or period % 60:
+            raise ValueError(f"period must be a positive multiple of 60 seconds, not {period!r}")
+        simulator = self._simulator
+        with simulator.lock:
+            queue = self._queue()
+            record = queue.metrics
+            now = simulator.clock.now()
+            begin = record.first_minute * 60.0 if start is None else to_epoch(start)
+            stop = now if end is None else to_epoch(end)
+            return [
+                Datapoint(_utc(at), s.sum, s.sample_count, s.minimum, s.maximum, METRICS[name].unit)
+                for at, s in cloudwatch.datapoints(record, name, begin, stop, period, now)
+            ]
 
     def _snapshots(self, state: MessageState | None) -> tuple[MessageSnapshot, ...]:
         with self._simulator.lock:

@@ -206,6 +206,7 @@ class SQSServer(SQSHandle):
         **server.env})``)."""
         return {
             "AWS_ENDPOINT_URL_SQS": self.endpoint_url,
+            "AWS_ENDPOINT_URL_CLOUDWATCH": self.endpoint_url,  # its AWS/SQS metrics
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_SESSION_TOKEN": "testing",  # never a real token next to the fake key

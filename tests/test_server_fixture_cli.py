@@ -102,6 +102,7 @@ def test_sqs_server_serves_a_boto3_client_and_is_the_handle(run: pytest.Pytester
         def test_env(sqs_server):
             assert sqs_server.env == {
                 "AWS_ENDPOINT_URL_SQS": sqs_server.endpoint_url,
+                "AWS_ENDPOINT_URL_CLOUDWATCH": sqs_server.endpoint_url,
                 "AWS_ACCESS_KEY_ID": "testing",
                 "AWS_SECRET_ACCESS_KEY": "testing",
                 "AWS_DEFAULT_REGION": "us-east-1",

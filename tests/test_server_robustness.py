@@ -811,6 +811,7 @@ def test_env_carries_a_fake_session_token(server: SQSServer) -> None:
     assert server.env["AWS_SESSION_TOKEN"] == "testing"
     assert server.env == {
         "AWS_ENDPOINT_URL_SQS": f"http://127.0.0.1:{server.port}",
+        "AWS_ENDPOINT_URL_CLOUDWATCH": f"http://127.0.0.1:{server.port}",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_SESSION_TOKEN": "testing",

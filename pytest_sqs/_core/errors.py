@@ -517,3 +517,104 @@ UNAVAILABLE = _spec(
     SERVICE_UNAVAILABLE, "The request has failed due to a temporary failure of the server."
 )  # AWS CommonErrors text
 KMS_THROTTLING = _spec(KMS_THROTTLED, "Rate exceeded")  # unconfirmed: KMS's own throttling text
+
+# ---------------------------------------------------------------------------
+# CloudWatch (GetMetricStatistics, GetMetricData, ListMetrics for AWS/SQS; cloudwatch.py).
+# Codes and statuses from the botocore model; texts from responses quoted in public
+# issues and SDK tests where one was found, marked unconfirmed where not.
+# ---------------------------------------------------------------------------
+
+INVALID_PARAMETER_COMBINATION = ErrorKind(
+    "InvalidParameterCombinationException", "InvalidParameterCombination"
+)
+NEXT_TOKEN_INVALID = ErrorKind("InvalidNextToken", "InvalidNextToken")
+VALIDATION_ERROR = ErrorKind("ValidationError", "ValidationError")  # unmodelled, Coral's
+CLOUDWATCH_KINDS = (
+    INVALID_PARAMETER_VALUE,
+    MISSING_PARAMETER,
+    INVALID_PARAMETER_COMBINATION,
+    NEXT_TOKEN_INVALID,
+    VALIDATION_ERROR,
+)
+
+CW_MISSING = _spec(MISSING_PARAMETER, "The parameter {param} is required.")
+CW_START_EQUALS_END = _spec(
+    INVALID_PARAMETER_VALUE, "The parameter StartTime must not equal parameter EndTime."
+)  # captured (GetMetricStatistics 2016, GetMetricData 2022)
+CW_START_AFTER_END = _spec(
+    INVALID_PARAMETER_VALUE, "The parameter StartTime must be less than the parameter EndTime."
+)  # an AWS-validated SDK test
+CW_END_BEFORE_START = _spec(
+    INVALID_PARAMETER_VALUE, "The parameter EndTime must be greater than StartTime."
+)  # GetMetricData; unconfirmed (moto's text)
+CW_TOO_MANY_DATAPOINTS = _spec(
+    INVALID_PARAMETER_COMBINATION,
+    "You have requested up to {count} datapoints, which exceeds the limit of {limit}. You may "
+    "reduce the datapoints requested by increasing Period, or decreasing the time range.",
+)  # captured, 2022-2025
+CW_STATISTICS_XOR = _spec(
+    INVALID_PARAMETER_COMBINATION, "Must specify either Statistics or ExtendedStatistics"
+)  # unconfirmed (moto's text)
+CW_STATISTICS_BOTH = _spec(
+    INVALID_PARAMETER_COMBINATION,
+    "Must specify either Statistics or ExtendedStatistics, but not both",
+)  # unconfirmed
+CW_BAD_STATISTIC = _spec(
+    INVALID_PARAMETER_VALUE,
+    "The parameter Statistics.member.{index} must be a value in the set "
+    "[SampleCount, Average, Sum, Minimum, Maximum].",
+)  # captured, 2023
+CW_BAD_PERCENTILE = _spec(
+    INVALID_PARAMETER_VALUE,
+    "The parameter ExtendedStatistics.member.{index} must be a valid percentile (p0.0 to p100).",
+)  # unconfirmed
+CW_BAD_PERIOD = _spec(
+    INVALID_PARAMETER_VALUE,
+    "The parameter Period must be 1, 5, 10, 20, 30, or a multiple of 60.",
+)  # unconfirmed
+CW_QUERY_PATTERN = _spec(
+    VALIDATION_ERROR,
+    "The value {value} for parameter MetricDataQueries.member.{index}.Id is not matching "
+    "the expected pattern ^[a-z][a-zA-Z0-9_]*$.",
+)  # captured, 2019
+CW_QUERY_ID_REPEATED = _spec(
+    VALIDATION_ERROR,
+    "The value {value} for parameter MetricDataQueries.member.{index}.Id is not unique.",
+)  # unconfirmed
+CW_QUERY_STAT = _spec(
+    VALIDATION_ERROR,
+    "The value {value} for parameter MetricDataQueries.member.{index}.MetricStat.Stat is not "
+    "a valid statistic.",
+)  # captured
+CW_QUERY_PERIOD = _spec(
+    VALIDATION_ERROR,
+    "The value {value} for parameter MetricDataQueries.member.{index}.MetricStat.Period is "
+    "not a valid period; it must be 1, 5, 10, 20, 30, or a multiple of 60.",
+)  # unconfirmed
+CW_QUERY_NEEDS_ONE = _spec(
+    VALIDATION_ERROR,
+    "The parameter MetricDataQueries.member.{index}.MetricStat is required.",
+)  # unconfirmed (moto's text)
+CW_QUERY_BOTH = _spec(
+    VALIDATION_ERROR,
+    "Exactly one of MetricStat and Expression must be given in MetricDataQueries.member.{index}.",
+)  # unconfirmed
+CW_QUERIES_NEEDED = _spec(
+    VALIDATION_ERROR,
+    "1 validation error detected: Value null at 'metricDataQueries' failed to satisfy "
+    "constraint: Member must not be null",
+)  # Coral's validation pattern
+CW_ENUM = _spec(
+    VALIDATION_ERROR,
+    "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: "
+    "Member must satisfy enum value set: [{allowed}]",
+)  # Coral's validation pattern, captured for other CloudWatch actions
+CW_RANGE = _spec(
+    VALIDATION_ERROR,
+    "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: "
+    "Member must have {what}",
+)  # Coral's validation pattern
+CW_BAD_NEXT_TOKEN = _spec(NEXT_TOKEN_INVALID, "The service couldn't process the NextToken.")
+# ^ unconfirmed
+CW_BAD_LIST_TOKEN = _spec(INVALID_PARAMETER_VALUE, "Request parameter NextToken is invalid")
+# ^ unconfirmed (moto's text); ListMetrics models no InvalidNextToken

@@ -107,6 +107,7 @@ class QueueMetrics:
         self.first_minute = int(now // MINUTE)
         self.accessed_at = now
         self._counts: dict[int, dict[str, Stat]] = {}
+        self._last_seen: dict[str, int] = {}  # metric -> the last minute it was counted in
         # Gauge samples as steps: from minute ``_starts[i]`` on, every minute's sample is
         # ``_steps[i]`` (``None``: the queue was inactive or gone, nothing published).
         self._starts: list[int] = []
@@ -124,7 +125,10 @@ class QueueMetrics:
 
     def count(self, metric: str, now: float, value: float = 1.0) -> None:
         """Add one event (or, for sizes, one sample) to the minute of ``now``."""
-        bucket = self._counts.setdefault(int(now // MINUTE), {})
+        value = float(value)
+        minute = int(now // MINUTE)
+        bucket = self._counts.setdefault(minute, {})
+        self._last_seen[metric] = minute
         stat = bucket.get(metric)
         if stat is None:
             bucket[metric] = Stat.of(value)
@@ -181,37 +185,46 @@ class QueueMetrics:
     def sampled_to(self) -> int:
         return self._sampled_to
 
-    def has_data(self, metric: str) -> bool:
-        """Whether the metric was ever published for this queue (ListMetrics)."""
+    def published_since(self, metric: str, since: float) -> bool:
+        """Whether the metric has a datapoint at or after ``since`` (ListMetrics)."""
         info = METRICS[metric]
         if info.fifo_only and not self.fifo:
             return False
+        first = max(int(since // MINUTE), self.first_minute)
+        if self._last_seen.get(metric, -1) >= first:
+            return True
         if metric in _ONLY_WHEN_SEEN:
-            return any(metric in bucket for bucket in self._counts.values())
-        return any(step is not None for step in self._steps) or bool(self._counts)
+            return False
+        probe = metric if info.kind == "gauge" else "ApproximateNumberOfMessagesVisible"
+        return any(True for _ in self._sampled(probe, first, self._sampled_to, once=True))
 
     def minutes(self, metric: str, first: int, last: int) -> Iterator[tuple[int, Stat]]:
         """The metric's one-minute datapoints for minutes ``first`` to ``last - 1``."""
-        info = METRICS[metric]
-        if info.kind != "gauge":
-            yield from self._counted(metric, first, last)
-            return
-        last = min(last, self._sampled_to)
-        index = bisect.bisect_right(self._starts, first) - 1
-        minute = first
-        while minute < last:
-            if index + 1 < len(self._starts) and self._starts[index + 1] <= minute:
-                index += 1
+        if METRICS[metric].kind == "gauge":
+            return (
+                (m, Stat.of(value))
+                for m, value in self._sampled(metric, first, min(last, self._sampled_to))
+            )
+        return self._counted(metric, first, last)
+
+    def _sampled(
+        self, metric: str, first: int, last: int, *, once: bool = False
+    ) -> Iterator[tuple[int, float]]:
+        """A gauge's samples, step by step; steps where SQS reports nothing are skipped
+        whole (``once``: the first sample of each step is enough)."""
+        starts = self._starts
+        index = max(bisect.bisect_right(starts, first) - 1, 0)
+        while index < len(starts) and starts[index] < last:
+            begin = max(starts[index], first)
+            end = min(starts[index + 1] if index + 1 < len(starts) else last, last)
+            gauges = self._steps[index]
+            index += 1
+            if begin >= end or _gauge(metric, gauges, (begin + 1) * MINUTE) is None:
                 continue
-            step_end = self._starts[index + 1] if index + 1 < len(self._starts) else last
-            gauges = self._steps[index] if index >= 0 else None
-            if index < 0:  # before the first sample
-                step_end = self._starts[0] if self._starts else last
-            for m in range(minute, min(step_end, last)):
+            for m in range(begin, begin + 1 if once else end):
                 value = _gauge(metric, gauges, (m + 1) * MINUTE)
-                if value is not None:
-                    yield m, Stat.of(value)
-            minute = min(step_end, last)
+                assert value is not None
+                yield m, value
 
     def _counted(self, metric: str, first: int, last: int) -> Iterator[tuple[int, Stat]]:
         only_seen = metric in _ONLY_WHEN_SEEN

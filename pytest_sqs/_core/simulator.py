@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from . import actions, errors, validation
+from . import actions, cloudwatch, errors, validation
 from .chaos import ChaosState
 from .clock import Clock, WallClock, monotonic
 from .errors import SimulatorBug, SQSError, UnsupportedBySimulator
@@ -237,6 +237,33 @@ class SQSSimulator:
             except Suspended as pause:
                 pause.operation, pause.params = operation, params
                 raise
+            except (SQSError, UnsupportedBySimulator):
+                raise
+            except Exception as exc:
+                raise SimulatorBug(operation, params) from exc
+
+    def cloudwatch(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        *,
+        region: str | None = None,
+        account_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Answer a CloudWatch read call about the ``AWS/SQS`` metrics (GetMetricStatistics,
+        GetMetricData, ListMetrics); timestamps in and out are epoch seconds.
+
+        Raises:
+            SQSError: CloudWatch's error for bad input.
+            UnsupportedBySimulator: a call that is not about SQS metrics
+                (:class:`~pytest_sqs._core.cloudwatch.NotSQSMetrics`), or metric math.
+            SimulatorBug: anything unexpected inside the simulator.
+        """
+        with self.lock:
+            try:
+                return cloudwatch.handle(
+                    self, operation, params, account_id or self.account_id, region or self.region
+                )
             except (SQSError, UnsupportedBySimulator):
                 raise
             except Exception as exc:
