@@ -190,8 +190,8 @@ class Queue:
                     self.delayed_count -= 1
                     self._to_ready(message, key + shift, Event.DELAY_ENDED, front=False)
             else:
-                # Every visibility timeout ending before the next delay or expiry.
-                bound = min(delay_end, expiry)
+                # Every visibility timeout ending before the next delay, expiry or sample.
+                bound = min(delay_end, expiry, metrics.next_sample_at)
                 returning: list[tuple[float, Message]] = []
                 while in_flight and in_flight[0][0] <= now and in_flight[0][0] < bound:
                     at, token, message = heapq.heappop(in_flight)
