@@ -107,7 +107,8 @@ class QueueMetrics:
         self.first_minute = int(now // MINUTE)
         self.accessed_at = now
         self._counts: dict[int, dict[str, Stat]] = {}
-        self._last_seen: dict[str, int] = {}  # metric -> the last minute it was counted in
+        # The minutes each metric reported only when it happens was counted in, in order.
+        self._seen: dict[str, list[int]] = {m: [] for m in _ONLY_WHEN_SEEN}
         # Gauge samples as steps: from minute ``_starts[i]`` on, every minute's sample is
         # ``_steps[i]`` (``None``: the queue was inactive or gone, nothing published).
         self._starts: list[int] = []
@@ -128,8 +129,10 @@ class QueueMetrics:
         value = float(value)
         minute = int(now // MINUTE)
         bucket = self._counts.setdefault(minute, {})
-        self._last_seen[metric] = minute
         stat = bucket.get(metric)
+        seen = self._seen.get(metric)
+        if seen is not None and (not seen or seen[-1] != minute):
+            seen.append(minute)
         if stat is None:
             bucket[metric] = Stat.of(value)
         elif METRICS[metric].kind == "size":
@@ -191,10 +194,11 @@ class QueueMetrics:
         if info.fifo_only and not self.fifo:
             return False
         first = max(int(since // MINUTE), self.first_minute)
-        if self._last_seen.get(metric, -1) >= first:
-            return True
-        if metric in _ONLY_WHEN_SEEN:
-            return False
+        seen = self._seen.get(metric)
+        if seen is not None:  # a minute it was counted in, and that is over
+            index = bisect.bisect_left(seen, first)
+            return index < len(seen) and seen[index] < self._sampled_to
+        # Other counts are reported (0 too) in every minute the queue is active.
         probe = metric if info.kind == "gauge" else "ApproximateNumberOfMessagesVisible"
         return any(True for _ in self._sampled(probe, first, self._sampled_to, once=True))
 
