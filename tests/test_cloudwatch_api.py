@@ -14,6 +14,8 @@ import boto3
 import pytest
 from awscli.clidriver import create_clidriver
 from botocore.exceptions import ClientError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pytest_sqs import MockSQS, UnmockedRequestError, UnsupportedBySimulator, mock_sqs
 
@@ -671,3 +673,138 @@ async def test_aioboto3_cloudwatch_inside_the_mock(orders: str) -> None:
                 EndTime=T0 + DAY,
                 Period=60,
             )
+
+
+# -- any input: an answer or CloudWatch's error, never a failure -------------------------
+
+TIMES = st.one_of(
+    st.datetimes(
+        min_value=datetime(1971, 1, 1),
+        max_value=datetime(2100, 1, 1),
+        timezones=st.just(timezone.utc),
+    ),
+    st.sampled_from([T0, T0 + timedelta(minutes=10), T0 - DAY * 20, T0 + DAY * 500]),
+)
+STATS = st.sampled_from(
+    [
+        "Sum",
+        "Average",
+        "SampleCount",
+        "Minimum",
+        "Maximum",
+        "p0",
+        "p50",
+        "p99.99",
+        "p100",
+        "p100.5",
+        "p",
+        "tm99",
+        "",
+        "sum",
+    ]
+)
+PERIODS = st.sampled_from([1, 5, 10, 20, 30, 45, 60, 61, 300, 3600, 86400, 10**9])
+METRIC_NAMES = st.sampled_from(
+    ["NumberOfMessagesSent", "SentMessageSize", "ApproximateAgeOfOldestMessage", "Nope"]
+)
+DIMENSIONS = st.sampled_from(
+    [QUEUE, [], [{"Name": "QueueName", "Value": "other"}], [{"Name": "Other", "Value": "orders"}]]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=TIMES,
+    end=TIMES,
+    period=PERIODS,
+    stats=st.lists(STATS, min_size=1, max_size=5),
+    extended=st.booleans(),
+    metric=METRIC_NAMES,
+    dimensions=DIMENSIONS,
+    unit=st.sampled_from([None, "Count", "Bytes", "Seconds", "Nope"]),
+)
+def test_get_metric_statistics_any_input(
+    cw: Any,
+    orders: str,
+    start: datetime,
+    end: datetime,
+    period: int,
+    stats: list[str],
+    extended: bool,
+    metric: str,
+    dimensions: list[Any],
+    unit: str | None,
+) -> None:
+    params: dict[str, Any] = {"ExtendedStatistics" if extended else "Statistics": stats}
+    if unit is not None:
+        params["Unit"] = unit
+    try:
+        answer = cw.get_metric_statistics(
+            Namespace="AWS/SQS",
+            MetricName=metric,
+            Dimensions=dimensions,
+            StartTime=start,
+            EndTime=end,
+            Period=period,
+            **params,
+        )
+    except ClientError as error:
+        assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert error.response["Error"]["Message"]
+        return
+    assert answer["Label"] == metric
+    for point in answer["Datapoints"]:
+        assert start - timedelta(hours=1) <= point["Timestamp"] < end
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    start=TIMES,
+    end=TIMES,
+    queries=st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b", "B", "a_1", "1"]),
+            METRIC_NAMES,
+            STATS,
+            PERIODS,
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+    limit=st.integers(min_value=1, max_value=50),
+    ascending=st.booleans(),
+)
+def test_get_metric_data_any_input(
+    cw: Any,
+    orders: str,
+    start: datetime,
+    end: datetime,
+    queries: list[Any],
+    limit: int,
+    ascending: bool,
+) -> None:
+    try:
+        answer = cw.get_metric_data(
+            MetricDataQueries=[
+                {**query(query_id, metric, stat, period), "ReturnData": returned}
+                for query_id, metric, stat, period, returned in queries
+            ],
+            StartTime=start,
+            EndTime=end,
+            MaxDatapoints=limit,
+            ScanBy="TimestampAscending" if ascending else "TimestampDescending",
+        )
+    except ClientError as error:
+        assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert error.response["Error"]["Message"]
+        return
+    results = answer["MetricDataResults"]
+    assert sum(len(r["Values"]) for r in results) <= limit
+    for result in results:
+        assert len(result["Timestamps"]) == len(result["Values"])
+        assert result["Timestamps"] == sorted(result["Timestamps"], reverse=not ascending)

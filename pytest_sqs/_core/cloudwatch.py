@@ -147,9 +147,16 @@ def _required(params: Mapping[str, Any], name: str, where: str = "") -> Any:
     return value
 
 
+def _timestamp(params: Mapping[str, Any], name: str) -> float:
+    value = _required(params, name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise SQSError(errors.CW_BAD_TIMESTAMP, param=name)  # only a server client can
+    return float(value)
+
+
 def _times(params: Mapping[str, Any], *, data: bool) -> tuple[float, float]:
-    start = float(_required(params, "StartTime"))
-    end = float(_required(params, "EndTime"))
+    start = _timestamp(params, "StartTime")
+    end = _timestamp(params, "EndTime")
     if start == end:
         raise SQSError(errors.CW_START_EQUALS_END)
     if start > end:

@@ -538,6 +538,9 @@ CLOUDWATCH_KINDS = (
 )
 
 CW_MISSING = _spec(MISSING_PARAMETER, "The parameter {param} is required.")
+CW_BAD_TIMESTAMP = _spec(
+    SERIALIZATION_EXCEPTION, "The value of parameter {param} can not be converted to a Timestamp"
+)  # unconfirmed; botocore clients never send one
 CW_START_EQUALS_END = _spec(
     INVALID_PARAMETER_VALUE, "The parameter StartTime must not equal parameter EndTime."
 )  # captured (GetMetricStatistics 2016, GetMetricData 2022)
