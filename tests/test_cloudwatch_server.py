@@ -55,7 +55,7 @@ def cloudwatch(server: SQSServer) -> Any:
 def traffic(sqs: Any, advance: Any) -> None:
     """An hour of orders: 3 sent and 2 handled a minute; a delayed one; an empty receive."""
     url = sqs.create_queue(QueueName="MyStandardQueue")["QueueUrl"]
-    for minute in range(60):
+    for _ in range(60):
         advance(10)
         for _ in range(3):
             sqs.send_message(QueueUrl=url, MessageBody="order")
