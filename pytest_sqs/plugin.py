@@ -230,13 +230,24 @@ def _sqs_marker(request: pytest.FixtureRequest) -> None:
 @pytest.fixture
 def sqs_client(sqs: MockSQS) -> Any:
     """A boto3 SQS client (botocore's, without boto3) in the mock's region."""
+    return _client("sqs", sqs.region)
+
+
+@pytest.fixture
+def sqs_cloudwatch(sqs: MockSQS) -> Any:
+    """A boto3 CloudWatch client in the mock's region: its calls about AWS/SQS metrics
+    are answered from the simulator."""
+    return _client("cloudwatch", sqs.region)
+
+
+def _client(service: str, region: str) -> Any:
     try:
         import boto3
     except ImportError:  # boto3 is optional: botocore makes the same client
         import botocore.session
 
-        return botocore.session.get_session().create_client("sqs", region_name=sqs.region)
-    return boto3.client("sqs", region_name=sqs.region)
+        return botocore.session.get_session().create_client(service, region_name=region)
+    return boto3.client(service, region_name=region)
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

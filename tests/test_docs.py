@@ -25,7 +25,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "\npython3 -m pytest\n" in ci
 
 
-@pytest.mark.parametrize("page", ["async.md", "chaos.md", "cookbook.md", "plugin.md", "server.md"])
+@pytest.mark.parametrize(
+    "page", ["async.md", "chaos.md", "cookbook.md", "metrics.md", "plugin.md", "server.md"]
+)
 def test_snippets_are_taken_from_the_examples_that_run(page: str) -> None:
     cookbook = (DOCS / page).read_text()
     examples = "\n".join(p.read_text() for p in (DOCS / "examples").glob("test_*.py"))
