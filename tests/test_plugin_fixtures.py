@@ -1,5 +1,5 @@
 """The plugin's fixtures, each alone and together, in an inner pytest session as users run
-them: ``sqs``, ``sqs_client``, ``sqs_queue``, ``sqs_fifo_queue`` and ``sqs_queue_factory``."""
+them: ``sqs``, ``sqs_client``, ``sqs_cloudwatch``, ``sqs_queue``, ``sqs_fifo_queue`` and ``sqs_queue_factory``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,16 @@ def test_each_fixture_alone_switches_the_mock_on(run: pytest.Pytester) -> None:
             assert sqs_client.meta.region_name == "us-east-1"
             url = sqs_client.create_queue(QueueName="alone")["QueueUrl"]
             assert url == "https://sqs.us-east-1.amazonaws.com/123456789012/alone"
+
+        def test_sqs_cloudwatch(sqs, sqs_client, sqs_cloudwatch):
+            assert sqs_cloudwatch.meta.service_model.service_name == "cloudwatch"
+            assert sqs_cloudwatch.meta.region_name == "us-east-1"
+            sqs_client.create_queue(QueueName="watched")
+            sqs.advance(60)
+            listed = sqs_cloudwatch.list_metrics(MetricName="NumberOfMessagesSent")
+            assert [m["Dimensions"] for m in listed["Metrics"]] == [
+                [{"Name": "QueueName", "Value": "watched"}]
+            ]
 
         def test_sqs_queue(sqs_queue):
             assert isinstance(sqs_queue, QueueView)
@@ -68,7 +78,7 @@ def test_each_fixture_alone_switches_the_mock_on(run: pytest.Pytester) -> None:
             assert urls == [first.url, second.url]
         """
     )
-    run.runpytest().assert_outcomes(passed=5)
+    run.runpytest().assert_outcomes(passed=6)
 
 
 def test_fixtures_together_share_one_mock(run: pytest.Pytester) -> None:
