@@ -1,5 +1,6 @@
 """The plugin's fixtures, each alone and together, in an inner pytest session as users run
-them: ``sqs``, ``sqs_client``, ``sqs_cloudwatch``, ``sqs_queue``, ``sqs_fifo_queue`` and ``sqs_queue_factory``."""
+them: ``sqs``, ``sqs_client``, ``sqs_cloudwatch``, ``sqs_queue``, ``sqs_fifo_queue`` and
+``sqs_queue_factory``."""
 
 from __future__ import annotations
 
