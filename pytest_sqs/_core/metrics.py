@@ -106,7 +106,11 @@ class QueueMetrics:
         self.fifo = fifo
         self.first_minute = int(now // MINUTE)
         self.accessed_at = now
-        self._counts: dict[int, dict[str, Stat]] = {}
+        self._counts: dict[int, dict[str, int]] = {}  # minute -> count metric -> events
+        self._sizes: dict[int, Stat] = {}  # minute -> SentMessageSize's statistic set
+        self._minute = -1  # the minute of ``_bucket``, the one counted in last
+        self._bucket: dict[str, int] = {}
+        self._size: Stat | None = None  # the minute's SentMessageSize
         # The minutes each metric reported only when it happens was counted in, in order.
         self._seen: dict[str, list[int]] = {m: [] for m in _ONLY_WHEN_SEEN}
         # Gauge samples as steps: from minute ``_starts[i]`` on, every minute's sample is
@@ -124,22 +128,46 @@ class QueueMetrics:
         self.accessed_at = now
         self._sample_to(max(self._sampled_to, int(now // MINUTE)))
 
-    def count(self, metric: str, now: float, value: float = 1.0) -> None:
-        """Add one event (or, for sizes, one sample) to the minute of ``now``."""
-        value = float(value)
+    def add(self, metric: str, now: float, events: int = 1) -> None:
+        """Count ``events`` (sends, receives, deletes...) in the minute of ``now``.
+        On every call's path: the current minute's bucket is kept at hand."""
         minute = int(now // MINUTE)
-        bucket = self._counts.setdefault(minute, {})
-        stat = bucket.get(metric)
-        seen = self._seen.get(metric)
-        if seen is not None and (not seen or seen[-1] != minute):
-            seen.append(minute)
+        if minute != self._minute:
+            self._roll(minute)
+        bucket = self._bucket
+        if metric in self._seen and metric not in bucket:
+            self._see(metric, minute)
+        bucket[metric] = bucket.get(metric, 0) + events
+
+    def sent(self, now: float, size: int) -> None:
+        """A message was sent: one more NumberOfMessagesSent, one SentMessageSize sample."""
+        minute = int(now // MINUTE)
+        if minute != self._minute:
+            self._roll(minute)
+        bucket = self._bucket
+        bucket["NumberOfMessagesSent"] = bucket.get("NumberOfMessagesSent", 0) + 1
+        stat = self._size
         if stat is None:
-            bucket[metric] = Stat.of(value)
-        elif METRICS[metric].kind == "size":
-            stat.add(Stat.of(value))
-        else:
-            stat.sum += value
-            stat.maximum = stat.minimum = stat.sum
+            stat = self._size = self._sizes[minute] = Stat(float(size), 1.0, size, size)
+            self._see("SentMessageSize", minute)
+            return
+        stat.sum += size
+        stat.sample_count += 1
+        if size < stat.minimum:
+            stat.minimum = size
+        elif size > stat.maximum:
+            stat.maximum = size
+
+    def _roll(self, minute: int) -> None:
+        """Counting moves to another minute (the next one, as time goes forward)."""
+        self._minute = minute
+        self._bucket = self._counts.setdefault(minute, {})
+        self._size = self._sizes.get(minute)
+
+    def _see(self, metric: str, minute: int) -> None:
+        seen = self._seen[metric]
+        if not seen or seen[-1] != minute:
+            seen.append(minute)
 
     def sample(self, t: float, gauges: Gauges) -> None:
         """Record the samples of every minute that ended by ``t``, during which the queue
@@ -231,11 +259,17 @@ class QueueMetrics:
                 yield m, value
 
     def _counted(self, metric: str, first: int, last: int) -> Iterator[tuple[int, Stat]]:
+        if metric == "SentMessageSize":
+            for m in range(first, last):
+                stat = self._sizes.get(m)
+                if stat is not None:
+                    yield m, Stat(stat.sum, stat.sample_count, stat.minimum, stat.maximum)
+            return
         only_seen = metric in _ONLY_WHEN_SEEN
         for m in range(first, last):
-            stat = self._counts.get(m, {}).get(metric)
-            if stat is not None:
-                yield m, Stat(stat.sum, stat.sample_count, stat.minimum, stat.maximum)
+            events = self._counts.get(m, {}).get(metric)
+            if events is not None:
+                yield m, Stat.of(float(events))
             elif not only_seen and m < self._sampled_to and self._active(m):
                 yield m, Stat.of(0.0)
 

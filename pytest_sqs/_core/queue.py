@@ -176,7 +176,7 @@ class Queue:
             visibility_end = in_flight[0][0] if in_flight else math.inf
             first = min(expiry, delay_end, visibility_end)
             # The gauges are sampled at each minute's end, before the timers due then.
-            if min(first, now) >= metrics.next_sample_at:
+            if now >= metrics.next_sample_at and first >= metrics.next_sample_at:
                 metrics.sample(min(first, now), self.gauges())
             if first > now:
                 return

@@ -178,7 +178,7 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
         validation.group_style_id(attempt_id, "ReceiveRequestAttemptId")
         replay = _replay(queue, call, attempt_id, visibility)
         if replay is not None:
-            queue.metrics.count("NumberOfMessagesReceived", call.now, len(replay["Messages"]))
+            queue.metrics.add("NumberOfMessagesReceived", call.now, len(replay["Messages"]))
             return replay
     else:
         attempt_id = None  # standard queues ignore it
@@ -228,7 +228,7 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
             taken = _reorder(sim, call, queue, taken, chaos)
         if not taken:
             return _nothing(queue, call)
-        queue.metrics.count("NumberOfMessagesReceived", call.now, len(taken))
+        queue.metrics.add("NumberOfMessagesReceived", call.now, len(taken))
         received = []
         for message in taken:
             handle = make_receipt_handle(
@@ -249,7 +249,7 @@ def receive_message(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) ->
 
 def _nothing(queue: Queue, call: Call) -> Result:
     """A receive that returns no message (NumberOfEmptyReceives)."""
-    queue.metrics.count("NumberOfEmptyReceives", call.now)
+    queue.metrics.add("NumberOfEmptyReceives", call.now)
     return {}
 
 

@@ -85,7 +85,7 @@ def _enqueue(sim: SQSSimulator, call: Call, queue: Queue, message: Message, dela
     result = _send_result(message)
     if not isinstance(queue, FifoQueue):
         queue.add(message, call.now, delay)
-        _count_sent(queue, message, call.now)
+        queue.metrics.sent(call.now, message.size)
         return result
     assert message.deduplication_id is not None and message.group_id is not None
     original = queue.duplicate_of(message.deduplication_id, message.group_id, call.now)
@@ -97,20 +97,14 @@ def _enqueue(sim: SQSSimulator, call: Call, queue: Queue, message: Message, dela
             kept.history.append((call.now, Event.DUPLICATE_IGNORED))
         result["MessageId"] = original.message_id
         result["SequenceNumber"] = original.sequence_number
-        queue.metrics.count("NumberOfDeduplicatedSentMessages", call.now)
+        queue.metrics.add("NumberOfDeduplicatedSentMessages", call.now)
         return result
     message.sequence_number = queue.next_sequence_number(sim.rng.randint(1, 1 << 20))
     queue.add(message, call.now, delay)
     queue.remember(message, call.now)
-    _count_sent(queue, message, call.now)
+    queue.metrics.sent(call.now, message.size)
     result["SequenceNumber"] = message.sequence_number
     return result
-
-
-def _count_sent(queue: Queue, message: Message, now: float) -> None:
-    metrics = queue.metrics
-    metrics.count("NumberOfMessagesSent", now)
-    metrics.count("SentMessageSize", now, message.size)
 
 
 def _send_result(message: Message) -> Result:

@@ -45,7 +45,7 @@ def _delete(sim: SQSSimulator, queue: Queue, call: Call, handle: Any) -> None:
     message = _message_for_handle(queue, handle)
     # Standard queues accept stale handles: a message already gone is a success, and a
     # handle whose visibility expired still deletes (Appendix A, AWS-rec).
-    queue.metrics.count("NumberOfMessagesDeleted", call.now)  # duplicate deletes too (AWS)
+    queue.metrics.add("NumberOfMessagesDeleted", call.now)  # duplicate deletes too (AWS)
     if message is None:
         return
     chaos = sim.chaos
