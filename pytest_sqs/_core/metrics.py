@@ -139,7 +139,7 @@ class QueueMetrics:
             self._see(metric, minute)
         bucket[metric] = bucket.get(metric, 0) + events
 
-    def sent(self, now: float, size: int) -> None:
+    def sent(self, now: float, size: float) -> None:
         """A message was sent: one more NumberOfMessagesSent, one SentMessageSize sample."""
         minute = int(now // MINUTE)
         if minute != self._minute:
@@ -147,8 +147,9 @@ class QueueMetrics:
         bucket = self._bucket
         bucket["NumberOfMessagesSent"] = bucket.get("NumberOfMessagesSent", 0) + 1
         stat = self._size
+        size = float(size)  # CloudWatch's values are doubles
         if stat is None:
-            stat = self._size = self._sizes[minute] = Stat(float(size), 1.0, size, size)
+            stat = self._size = self._sizes[minute] = Stat(size, 1.0, size, size)
             self._see("SentMessageSize", minute)
             return
         stat.sum += size
