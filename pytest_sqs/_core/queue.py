@@ -377,6 +377,9 @@ class Queue:
         message.history.append((at, event))
         self._retire(message)
         self._gone(message)
+        arrivals = self._arrivals
+        while arrivals and not arrivals[0][1].live:  # so a send/delete loop keeps it short
+            arrivals.popleft()
 
     def dead_letter(
         self,
