@@ -6,6 +6,7 @@ stops it before it leaves the process.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,7 +39,7 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
         return None  # a client of a pytest-sqs server: it answers over HTTP
     operation = model.name
     api_params = context.get(PARAMS_KEY) or {}
-    if not cloudwatch.is_sqs_request(operation, api_params):
+    if not cloudwatch.is_sqs_request(operation, api_params, strict=_moto_active()):
         return None
     simulator = mock.simulator
     request_id = simulator.new_uuid()
@@ -59,6 +60,12 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
         "RetryAttempts": 0,
     }
     return AWSResponse(url, 200, {}, None), result
+
+
+def _moto_active() -> bool:
+    """Whether moto's ``mock_aws`` is on (it answers at ``before-send`` what we leave)."""
+    models = sys.modules.get("moto.core.models")
+    return bool(getattr(getattr(models, "botocore_stubber", None), "enabled", False))
 
 
 def _protocol(model: Any) -> str:

@@ -7,6 +7,7 @@ import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable, Generator
 from contextlib import asynccontextmanager
+from datetime import datetime, timezone
 from typing import Any
 
 import boto3
@@ -542,6 +543,30 @@ async def test_a_queue_deleted_during_a_poll_ends_it_as_in_a_thread() -> None:
         await client.delete_queue(QueueUrl=url)
         assert "Messages" not in await poll  # no error: the poll was already waiting
         assert sqs.queues() == []
+
+
+async def test_a_poll_still_waiting_on_a_deleted_queue_leaves_its_successor_alone() -> None:
+    start = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    async with (
+        mock_sqs(long_poll="real", clock="manual", start=start) as sqs,
+        aio_client() as client,
+    ):
+        url = (await client.create_queue(QueueName="q"))["QueueUrl"]
+        await client.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=900)
+        poll = asyncio.create_task(client.receive_message(QueueUrl=url, WaitTimeSeconds=1))
+        for _ in range(3):
+            await asyncio.sleep(0)
+        sqs.advance(30)
+        await client.delete_queue(QueueUrl=url)
+        sqs.advance(90)
+        await client.create_queue(QueueName="q")  # a new queue of the name, at 120 s
+        assert "Messages" not in await poll  # it ends now, on the deleted queue
+        sqs.advance(300)
+        view = sqs.queue("q")
+        delayed = view.metrics("ApproximateNumberOfMessagesDelayed")
+        assert [(p.at, p.sum) for p in delayed] == [(start, 1.0)]  # the old queue's minute
+        empty = view.metrics("NumberOfEmptyReceives")
+        assert {p.sum for p in empty} == {0.0}
 
 
 # -- a consumer of several tasks ----------------------------------------------------------

@@ -5,6 +5,7 @@ CloudWatch calls pytest-sqs does not answer."""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -406,6 +407,12 @@ def test_get_metric_data_refuses_a_token_it_did_not_give(cw: Any, orders: str) -
     )
 
 
+def test_a_token_that_is_deeply_nested_garbage_is_refused_too(cw: Any, orders: str) -> None:
+    token = base64.urlsafe_b64encode(b"[" * 100_000).decode()
+    with pytest.raises(cw.exceptions.InvalidNextToken):
+        metric_data(cw, [query("a", "NumberOfMessagesSent")], NextToken=token)
+
+
 def test_metric_math_is_not_simulated(cw: Any, orders: str) -> None:
     with pytest.raises(UnsupportedBySimulator, match="does not evaluate CloudWatch metric math"):
         metric_data(
@@ -598,6 +605,24 @@ def test_moto_answers_the_rest_of_cloudwatch(client: Any, orders: str) -> None:
         assert [m["MetricName"] for m in shop] == ["orders"]
         # AWS/SQS stays pytest-sqs's: the simulator's traffic, not moto's.
         assert statistics(cw)["Datapoints"][0]["Sum"] == 15.0
+
+
+def test_with_moto_the_calls_that_may_be_its_go_to_moto(client: Any, orders: str) -> None:
+    from moto import mock_aws
+
+    with mock_aws():
+        cw = boto3.client("cloudwatch", region_name=REGION)
+        cw.put_metric_data(Namespace="App", MetricData=[{"MetricName": "m", "Value": 2.0}])
+        # Without a namespace the listing may be moto's: it is (SQS's are not in it).
+        assert [m["Namespace"] for m in cw.list_metrics()["Metrics"]] == ["App"]
+        assert listed(cw, Namespace="AWS/SQS")  # named, the namespace is ours
+        # Expressions only: moto evaluates what it can.
+        answer = cw.get_metric_data(
+            MetricDataQueries=[{"Id": "e", "Expression": "SELECT SUM(m) FROM App", "Period": 60}],
+            StartTime=T0,
+            EndTime=T0 + DAY * 5000,
+        )
+        assert [r["Id"] for r in answer["MetricDataResults"]] == ["e"]
 
 
 # -- the seed's command -----------------------------------------------------------------

@@ -374,6 +374,25 @@ def test_a_deleted_queue_keeps_its_data_and_a_new_one_continues_it(
     assert series(cw, "NumberOfMessagesSent", "orders", minutes=5) == [1, 0, None, 2, 0]
 
 
+def test_a_queue_deleted_on_a_minute_boundary_publishes_nothing_after(
+    sqs: MockSQS, client: Any, cw: Any
+) -> None:
+    url = client.create_queue(QueueName="orders")["QueueUrl"]
+    client.send_message(QueueUrl=url, MessageBody="m")
+    at(sqs, 120)
+    client.delete_queue(QueueUrl=url)
+    at(sqs, 180)
+    url = client.create_queue(QueueName="orders")["QueueUrl"]
+    at(sqs, 300)
+    assert series(cw, "ApproximateNumberOfMessagesVisible", "orders", minutes=5) == [
+        1,
+        1,
+        None,
+        0,
+        0,
+    ]
+
+
 def test_a_long_poll_that_fast_forwards_is_one_empty_receive(
     sqs: MockSQS, client: Any, cw: Any
 ) -> None:

@@ -64,13 +64,15 @@ class NotSQSMetrics(UnsupportedBySimulator):
     __module__ = "pytest_sqs"
 
 
-def is_sqs_request(operation: str, params: Mapping[str, Any]) -> bool:
+def is_sqs_request(operation: str, params: Mapping[str, Any], *, strict: bool = False) -> bool:
     """Whether a CloudWatch call is one pytest-sqs answers: the three read calls, about
-    ``AWS/SQS`` only (ListMetrics without a namespace lists ours)."""
+    ``AWS/SQS`` only.  Unless ``strict`` (another mock could answer the rest), that
+    includes ListMetrics without a namespace and GetMetricData's expressions, which get
+    our answer or our refusal."""
     if operation == "GetMetricStatistics":
         return bool(params.get("Namespace") == NAMESPACE)
     if operation == "ListMetrics":
-        return bool(params.get("Namespace", NAMESPACE) == NAMESPACE)
+        return bool(params.get("Namespace", None if strict else NAMESPACE) == NAMESPACE)
     if operation == "GetMetricData":
         queries = params.get("MetricDataQueries")
         if not isinstance(queries, list) or not queries:
@@ -79,6 +81,8 @@ def is_sqs_request(operation: str, params: Mapping[str, Any]) -> bool:
             stat = query.get("MetricStat") if isinstance(query, Mapping) else None
             metric = stat.get("Metric") if isinstance(stat, Mapping) else None
             if isinstance(metric, Mapping) and metric.get("Namespace") != NAMESPACE:
+                return False
+            if strict and metric is None:
                 return False
         return True
     return False
@@ -442,7 +446,7 @@ def _decode_token(token: Any, spec: errors.ErrorSpec) -> int:
         return 0
     try:
         offset = json.loads(base64.urlsafe_b64decode(str(token).encode()))["pytest-sqs"]
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, TypeError, KeyError, RecursionError):
         raise SQSError(spec) from None
     if not isinstance(offset, int) or offset < 0:
         raise SQSError(spec)

@@ -193,10 +193,11 @@ class QueueMetrics:
         """The queue was deleted at ``now``: its last minute is published, then nothing."""
         self.sample(now, gauges)
         minute = int(now // MINUTE)
-        if minute >= self._sampled_to:
+        if now > minute * MINUTE and minute >= self._sampled_to:  # it lived in this minute
             self._step(minute, gauges)
-            self._step(minute + 1, None)
-            self._sample_to(minute + 1)
+            minute += 1
+        self._step(minute, None)
+        self._sample_to(max(self._sampled_to, minute))
 
     def _sample_to(self, minute: int) -> None:
         self._sampled_to = minute

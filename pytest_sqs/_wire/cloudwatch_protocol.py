@@ -56,7 +56,7 @@ def epoch(value: Any) -> Any:
 
     try:
         return parse_to_aware_datetime(value).timestamp()
-    except (ValueError, TypeError, OverflowError):
+    except (ValueError, TypeError, OverflowError, RuntimeError):  # RuntimeError: "inf"
         return value
 
 

@@ -12,6 +12,7 @@ from .. import attributes, errors, limits, validation
 from ..attributes import QueueSettings
 from ..errors import SQSError
 from ..fifo import FifoQueue
+from ..metrics import QueueMetrics
 from ..queue import Queue
 from ..redrive import Target, check_target
 from ..simulator import queue_arn, queue_url
@@ -182,6 +183,9 @@ def delete_queue(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> Re
     del region.queues[queue.name]
     region.deleted_at[queue.name] = call.now
     queue.metrics.close(call.now, queue.gauges())
+    # A long poll still waiting on it must not write into the record a new queue of the
+    # name will continue.
+    queue.metrics = QueueMetrics(queue.name, queue.settings.fifo, call.now)
     # Its move tasks die with it (§3.4).
     for task in sim.move_tasks.pop(queue.arn, []):
         if task in sim.running_tasks:
