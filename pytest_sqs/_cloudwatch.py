@@ -52,7 +52,7 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
         )
     except SQSError as error:
         return _error(model, url, error, request_id, simulator.clock.now())
-    result = cloudwatch_protocol.as_datetimes(operation, result, query=_protocol(model) == "query")
+    result = cloudwatch_protocol.as_datetimes(operation, result)
     result["ResponseMetadata"] = {
         "RequestId": request_id,
         "HTTPStatusCode": 200,

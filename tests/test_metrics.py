@@ -454,6 +454,13 @@ ACTIONS = st.lists(
     ),
     max_size=25,
 )
+COUNTS = (
+    "NumberOfMessagesSent",
+    "NumberOfMessagesReceived",
+    "NumberOfMessagesDeleted",
+    "NumberOfEmptyReceives",
+    "SentMessageSize",
+)
 GAUGES = (
     "ApproximateNumberOfMessagesVisible",
     "ApproximateNumberOfMessagesNotVisible",
@@ -496,6 +503,34 @@ def _run(script: list[tuple[int, str]], *, look_each_minute: bool) -> tuple[Any,
                         QueueUrl=url, ReceiptHandle=held.pop(), VisibilityTimeout=0
                     )
         record = {name: view.metrics(name) for name in GAUGES}
+        for name in (*GAUGES, *COUNTS):  # longer periods, computed step by step
+            for period in (120, 420, 3600):
+                record[name, period] = view.metrics(name, period=period)
+            record[name, 60] = view.metrics(name)
+        cw = boto3.client("cloudwatch", region_name=REGION)
+
+        def ask(name: str, **statistics: Any) -> list[Any]:
+            return list(
+                cw.get_metric_statistics(
+                    Namespace="AWS/SQS",
+                    MetricName=name,
+                    Dimensions=[{"Name": "QueueName", "Value": "q"}],
+                    StartTime=T0,
+                    EndTime=T0 + timedelta(hours=2),
+                    Period=3600,
+                    **statistics,
+                )["Datapoints"]
+            )
+
+        for name in (*GAUGES, *COUNTS[:-1]):  # one value a minute: p0, p100 are min, max
+            record[name, "min-max"] = [
+                (p["Timestamp"], p["Minimum"], p["Maximum"])
+                for p in ask(name, Statistics=["Minimum", "Maximum"])
+            ]
+            record[name, "p0-p100"] = [
+                (p["Timestamp"], p["ExtendedStatistics"]["p0"], p["ExtendedStatistics"]["p100"])
+                for p in ask(name, ExtendedStatistics=["p0", "p100"])
+            ]
         return record, seen
 
 
@@ -505,6 +540,27 @@ def test_gauges_do_not_depend_on_when_anyone_looked(script: list[tuple[int, str]
     lazy, _ = _run(script, look_each_minute=False)
     eager, seen = _run(script, look_each_minute=True)
     assert lazy == eager
+    for name in (*GAUGES, *COUNTS[:-1]):  # percentiles come from the one-minute values
+        assert eager[name, "min-max"] == eager[name, "p0-p100"], name
+    # A longer period is the one-minute datapoints put together.
+    for name in (*GAUGES, *COUNTS):
+        minutes = eager[name, 60]
+        for period in (120, 420, 3600):
+            together: dict[datetime, list[Datapoint]] = {}
+            for point in minutes:
+                start = T0 + timedelta(seconds=(point.at - T0).total_seconds() // period * period)
+                together.setdefault(start, []).append(point)
+            assert eager[name, period] == [
+                Datapoint(
+                    at,
+                    sum(p.sum for p in group),
+                    sum(p.sample_count for p in group),
+                    min(p.minimum for p in group),
+                    max(p.maximum for p in group),
+                    group[0].unit,
+                )
+                for at, group in sorted(together.items())
+            ], (name, period)
     visible = {p.at: p.sum for p in eager["ApproximateNumberOfMessagesVisible"]}
     not_visible = {p.at: p.sum for p in eager["ApproximateNumberOfMessagesNotVisible"]}
     delayed = {p.at: p.sum for p in eager["ApproximateNumberOfMessagesDelayed"]}

@@ -229,6 +229,38 @@ def _period_reaches(start: float, period: int, now: float) -> bool:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class _Period:
+    """One period's data: its statistic set, and where to find its one-minute values."""
+
+    at: float
+    total: Stat
+    record: QueueMetrics
+    metric: str
+    first: int  # its minutes within the query: first to last - 1
+    last: int
+
+    def statistic(self, name: str) -> float:
+        """One statistic (a percentile: over the one-minute values, by nearest rank)."""
+        total = self.total
+        if name == "SampleCount":
+            return total.sample_count
+        if name == "Sum":
+            return total.sum
+        if name == "Minimum":
+            return total.minimum
+        if name == "Maximum":
+            return total.maximum
+        if name == "Average":
+            return total.average
+        percent = _percentile(name)
+        assert percent is not None
+        values = sorted(
+            s.average for _, s in self.record.minutes(self.metric, self.first, self.last)
+        )
+        return values[max(math.ceil(percent / 100 * len(values)), 1) - 1]
+
+
 def _series(
     record: QueueMetrics | None,
     metric: str,
@@ -239,11 +271,10 @@ def _series(
     now: float,
     *,
     retention: bool = True,
-) -> list[tuple[float, list[Stat]]]:
-    """The metric's one-minute samples in [start, end), grouped into periods from
-    ``start``: (period start, samples), oldest first, periods without data left out.
-    A minute's datapoint exists once the minute is over, as SQS publishes each minute;
-    ``retention``: as CloudWatch keeps them (inspection sees everything)."""
+) -> list[_Period]:
+    """The metric's periods with data in [start, end), from ``start`` (a whole minute),
+    oldest first.  A minute's datapoint exists once the minute is over, as SQS publishes
+    each minute; ``retention``: as CloudWatch keeps them (inspection sees everything)."""
     if (
         record is None
         or metric not in METRICS
@@ -255,33 +286,24 @@ def _series(
     oldest_kept = now - _TIERS[-1][0] if retention else start
     first = max(math.ceil(max(start, oldest_kept) / MINUTE), record.first_minute)
     last = min(math.ceil(end / MINUTE), int(now // MINUTE))
-    periods: dict[int, list[Stat]] = {}
-    for minute, stat in record.minutes(metric, first, last):
-        index = int((minute * MINUTE - start) // period)
-        periods.setdefault(index, []).append(stat)
-    return [(start + index * period, stats) for index, stats in sorted(periods.items())]
-
-
-def _statistic(stats: list[Stat], name: str) -> float:
-    """One statistic over a period's samples (a percentile over the one-minute values)."""
-    total = Stat(0.0, 0.0, math.inf, -math.inf)
-    for stat in stats:
-        total.add(stat)
-    if name == "SampleCount":
-        return total.sample_count
-    if name == "Sum":
-        return total.sum
-    if name == "Minimum":
-        return total.minimum
-    if name == "Maximum":
-        return total.maximum
-    if name == "Average":
-        return total.average
-    percent = _percentile(name)
-    assert percent is not None
-    values = sorted(stat.average for stat in stats)
-    rank = max(math.ceil(percent / 100 * len(values)), 1)  # nearest rank
-    return values[rank - 1]
+    if period < MINUTE:  # each minute is a period of its own
+        return [
+            _Period(start + (m * MINUTE - start) // period * period, stat, record, metric, m, m + 1)
+            for m, stat in record.minutes(metric, first, last)
+        ]
+    origin, length = int(start // MINUTE), period // MINUTE
+    totals = record.periods(metric, first, last, origin, length)
+    return [
+        _Period(
+            start + index * period,
+            totals[index],
+            record,
+            metric,
+            max(first, origin + index * length),
+            min(last, origin + (index + 1) * length),
+        )
+        for index in sorted(totals)
+    ]
 
 
 # -- GetMetricStatistics --------------------------------------------------------------
@@ -316,12 +338,12 @@ def _get_metric_statistics(view: _Records, params: Mapping[str, Any]) -> Result:
     name = _dimensions_name(params.get("Dimensions"))
     record = None if name is None else view.get(name)
     datapoints = []
-    for at, stats in _series(record, metric, unit, start, end, period, view.now):
-        point: Result = {"Timestamp": at}
+    for found in _series(record, metric, unit, start, end, period, view.now):
+        point: Result = {"Timestamp": found.at}
         for statistic in statistics:
-            point[statistic] = _statistic(stats, statistic)
+            point[statistic] = found.statistic(statistic)
         if extended:
-            point["ExtendedStatistics"] = {p: _statistic(stats, p) for p in extended}
+            point["ExtendedStatistics"] = {p: found.statistic(p) for p in extended}
         point["Unit"] = METRICS[metric].unit
         datapoints.append(point)
     return {"Label": metric, "Datapoints": datapoints}
@@ -408,8 +430,8 @@ def _get_metric_data(view: _Records, params: Mapping[str, Any]) -> Result:
         name = _dimensions_name(metric.get("Dimensions"))
         record = None if name is None else view.get(name)
         points = [
-            (at, _statistic(stats, stat["Stat"]))
-            for at, stats in _series(
+            (found.at, found.statistic(stat["Stat"]))
+            for found in _series(
                 record, metric["MetricName"], stat.get("Unit"), aligned, end, period, view.now
             )
         ]
@@ -508,9 +530,8 @@ def _matches(filters: list[Any], queue_name: str) -> bool:
 def datapoints(
     record: QueueMetrics, metric: str, start: float, end: float, period: int, now: float
 ) -> Iterator[tuple[float, Stat]]:
-    """A metric's datapoints for inspection: every period's statistic set, all kept."""
-    for at, stats in _series(record, metric, None, start, end, period, now, retention=False):
-        total = Stat(0.0, 0.0, math.inf, -math.inf)
-        for stat in stats:
-            total.add(stat)
-        yield at, total
+    """A metric's datapoints for inspection: every period's statistic set, all kept
+    (``start`` rounded down to the minute)."""
+    start = math.floor(start / MINUTE) * MINUTE
+    for found in _series(record, metric, None, start, end, period, now, retention=False):
+        yield found.at, found.total

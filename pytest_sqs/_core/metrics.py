@@ -108,6 +108,7 @@ class QueueMetrics:
         self.accessed_at = now
         self._counts: dict[int, dict[str, int]] = {}  # minute -> count metric -> events
         self._sizes: dict[int, Stat] = {}  # minute -> SentMessageSize's statistic set
+        self._count_minutes: list[int] = []  # the keys of ``_counts``, in order
         self._minute = -1  # the minute of ``_bucket``, the one counted in last
         self._bucket: dict[str, int] = {}
         self._size: Stat | None = None  # the minute's SentMessageSize
@@ -162,7 +163,11 @@ class QueueMetrics:
     def _roll(self, minute: int) -> None:
         """Counting moves to another minute (the next one, as time goes forward)."""
         self._minute = minute
-        self._bucket = self._counts.setdefault(minute, {})
+        bucket = self._counts.get(minute)
+        if bucket is None:
+            bucket = self._counts[minute] = {}
+            bisect.insort(self._count_minutes, minute)  # at the end, but for stragglers
+        self._bucket = bucket
         self._size = self._sizes.get(minute)
 
     def _see(self, metric: str, minute: int) -> None:
@@ -275,9 +280,92 @@ class QueueMetrics:
             elif not only_seen and m < self._sampled_to and self._active(m):
                 yield m, Stat.of(0.0)
 
+    def periods(
+        self, metric: str, first: int, last: int, origin: int, length: int
+    ) -> dict[int, Stat]:
+        """The statistic set of each period with data, by index: minutes ``first`` to
+        ``last - 1``, in periods of ``length`` minutes from minute ``origin``.
+
+        Costs what the steps and counted minutes in the range cost, not the minutes: a
+        gauge over a step is a constant (or, for the age, an arithmetic series).
+        """
+        totals: dict[int, Stat] = {}
+
+        def add(index: int, stat: Stat) -> None:
+            total = totals.get(index)
+            if total is None:
+                totals[index] = stat
+            else:
+                total.add(stat)
+
+        kind = METRICS[metric].kind
+        if kind == "gauge" or metric not in _ONLY_WHEN_SEEN:
+            # Gauges, and the zeros of counts: every minute of each active step.
+            probe = metric if kind == "gauge" else "ApproximateNumberOfMessagesVisible"
+            for begin, end, gauges in self._runs(probe, first, min(last, self._sampled_to)):
+                for a, b in _split(begin, end, origin, length):
+                    n = float(b - a)
+                    if kind != "gauge":
+                        add((a - origin) // length, Stat(0.0, n, 0.0, 0.0))
+                    elif metric == "ApproximateAgeOfOldestMessage":
+                        assert gauges.oldest_at is not None
+                        c = math.floor(-gauges.oldest_at)  # age at m's end: 60 (m + 1) + c
+                        low, high = float(MINUTE * (a + 1) + c), float(MINUTE * b + c)
+                        add((a - origin) // length, Stat((low + high) * n / 2, n, low, high))
+                    else:
+                        value = _gauge(metric, gauges, 0.0)
+                        assert value is not None
+                        add((a - origin) // length, Stat(value * n, n, value, value))
+            if kind == "gauge":
+                return totals
+        # The counted minutes: in place of their zeros, where the queue was active.
+        minutes = self._seen.get(metric, self._count_minutes)
+        replaced: dict[int, list[float]] = {}  # period -> counts that replaced a zero
+        for m in minutes[bisect.bisect_left(minutes, first) : bisect.bisect_left(minutes, last)]:
+            index = (m - origin) // length
+            if metric == "SentMessageSize":
+                size = self._sizes[m]
+                add(index, Stat(size.sum, size.sample_count, size.minimum, size.maximum))
+                continue
+            events = self._counts[m].get(metric)
+            if events is None:
+                continue
+            if metric in _ONLY_WHEN_SEEN or m >= self._sampled_to or not self._active(m):
+                add(index, Stat.of(float(events)))
+                continue
+            total = totals[index]
+            total.sum += events
+            total.maximum = max(total.maximum, events)
+            replaced.setdefault(index, []).append(float(events))
+        for index, counts in replaced.items():
+            total = totals[index]
+            if len(counts) == total.sample_count:  # no minute of it counted nothing
+                total.minimum = min(counts)
+        return totals
+
+    def _runs(self, metric: str, first: int, last: int) -> Iterator[tuple[int, int, Gauges]]:
+        """The steps in [first, last) where the gauge is reported: (begin, end, state)."""
+        starts = self._starts
+        index = max(bisect.bisect_right(starts, first) - 1, 0)
+        while index < len(starts) and starts[index] < last:
+            begin = max(starts[index], first)
+            end = min(starts[index + 1] if index + 1 < len(starts) else last, last)
+            gauges = self._steps[index]
+            index += 1
+            if begin < end and gauges is not None and _gauge(metric, gauges, 0.0) is not None:
+                yield begin, end, gauges
+
     def _active(self, minute: int) -> bool:
         index = bisect.bisect_right(self._starts, minute) - 1
         return index >= 0 and self._steps[index] is not None
+
+
+def _split(begin: int, end: int, origin: int, length: int) -> Iterator[tuple[int, int]]:
+    """[begin, end) cut at the boundaries of periods of ``length`` from ``origin``."""
+    while begin < end:
+        stop = min(end, origin + ((begin - origin) // length + 1) * length)
+        yield begin, stop
+        begin = stop
 
 
 def _gauge(metric: str, gauges: Gauges | None, at: float) -> float | None:

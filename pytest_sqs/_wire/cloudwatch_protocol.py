@@ -65,13 +65,16 @@ def with_epochs(params: dict[str, Any]) -> dict[str, Any]:
     return {k: epoch(v) if k in _TIMESTAMPS else v for k, v in params.items()}
 
 
-def as_datetimes(operation: str, result: dict[str, Any], *, query: bool) -> dict[str, Any]:
-    """The answer's timestamps as botocore's parser makes them from the wire: from ISO
-    8601 text (query, UTC) or from epoch numbers (JSON, local time)."""
+def as_datetimes(operation: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The answer's timestamps as botocore's parser makes them from either protocol's
+    wire (aware, in botocore's local zone), without a text round trip: a page of
+    GetMetricData can hold 100,800 of them."""
     from botocore.utils import parse_timestamp
 
+    zone = parse_timestamp(0).tzinfo
+
     def parse(at: float) -> dt.datetime:
-        return parse_timestamp(iso8601(at) if query else at)  # type: ignore[no-any-return]
+        return dt.datetime.fromtimestamp(at, zone)
 
     if operation == "GetMetricStatistics":
         for point in result["Datapoints"]:
