@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import boto3
 
@@ -21,6 +21,7 @@ from .queues import DEAD_LETTER_QUEUE, ORDER_QUEUE, PAYMENT_QUEUE, VISIBILITY_TI
 from .services import Handled, Outcome
 
 REGION = "us-east-1"
+START = datetime(2030, 1, 1, tzinfo=timezone.utc)  # on a minute: the demo's first minute
 POISON = "__import__('os').system('echo hacked')"
 
 ORDERS = (
@@ -66,7 +67,7 @@ def order_ids(messages: tuple[MessageSnapshot, ...]) -> list[str]:
 
 def fixed_design(session: boto3.session.Session) -> int:
     """The fan-out design: a failure and redelivery, poison, a long poll; simulated s."""
-    with mock_sqs(clock="manual", region=REGION, seed=7) as sqs:
+    with mock_sqs(clock="manual", start=START, region=REGION, seed=7) as sqs:
         client = session.client("sqs")
         shop = OrderSystem.build(client)
         n = Narrator(sqs)
@@ -130,7 +131,36 @@ def fixed_design(session: boto3.session.Session) -> int:
             f"long poll (WaitTimeSeconds=20) on empty InventoryQueue: {got} after "
             f"{n.since_start() - before} simulated s, {real_ms:.2f} ms real"
         )
+
+        sqs.advance(60)  # the first minute is over: CloudWatch has its datapoints
+        n.say(f"CloudWatch AWS/SQS, first minute: {monitoring(session)}")
         return n.since_start()
+
+
+def monitoring(session: boto3.session.Session) -> str:
+    """What the seed's `aws cloudwatch get-metric-statistics` shows for the first minute."""
+    cloudwatch = session.client("cloudwatch")
+
+    def first_minute(queue: str, metric: str) -> int:
+        answer = cloudwatch.get_metric_statistics(
+            Namespace="AWS/SQS",
+            MetricName=metric,
+            Dimensions=[{"Name": "QueueName", "Value": queue}],
+            StartTime=START,
+            EndTime=START + timedelta(minutes=1),
+            Period=60,
+            Statistics=["Maximum"],
+        )
+        return int(answer["Datapoints"][0]["Maximum"])
+
+    return (
+        f"{ORDER_QUEUE} sent {first_minute(ORDER_QUEUE, 'NumberOfMessagesSent')}, "
+        f"received {first_minute(ORDER_QUEUE, 'NumberOfMessagesReceived')}, "
+        f"deleted {first_minute(ORDER_QUEUE, 'NumberOfMessagesDeleted')}; "
+        f"{DEAD_LETTER_QUEUE} depth "
+        f"{first_minute(DEAD_LETTER_QUEUE, 'ApproximateNumberOfMessagesVisible')} "
+        "(a DLQ alarm would fire)"
+    )
 
 
 def seed_design(session: boto3.session.Session) -> int:

@@ -341,6 +341,9 @@ def test_the_demo_tells_the_whole_story(capsys: pytest.CaptureFixture[str]) -> N
         "poison message rejected to the dead-letter queue; A-1004 processed",
         "long poll (WaitTimeSeconds=20) on empty InventoryQueue: [] after 20 simulated s",
         "each payment reached only ONE service",
+        # 3 orders, the poison and A-1004 sent; A-1002 received twice; the poison was
+        # rejected by hand to the dead-letter queue and deleted.
+        "OrderQueue sent 5, received 6, deleted 5; OrderDeadLetterQueue depth 1",
     ):
         assert expected in out
     assert len(out.splitlines()) <= 40
