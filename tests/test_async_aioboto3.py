@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
 import aioboto3
 import pytest
+from botocore.exceptions import ClientError
 
-from pytest_sqs import MockSQS, QueueView, mock_sqs
+from pytest_sqs import MockSQS, QueueView, UnmockedRequestError, mock_sqs
 
 pytestmark = pytest.mark.asyncio
 
@@ -101,3 +103,40 @@ async def test_the_queue_fixtures(sqs_queue: QueueView, sqs_fifo_queue: QueueVie
         )
     sqs_queue.assert_contains("plain")
     sqs_fifo_queue.assert_contains("ordered")
+
+
+async def test_cloudwatch_answers_the_sqs_metrics() -> None:
+    start = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    session = aioboto3.Session()
+    async with (
+        mock_sqs(clock="manual", start=start) as sqs,
+        session.client("sqs", region_name="us-east-1") as client,
+        session.client("cloudwatch", region_name="us-east-1") as cloudwatch,
+    ):
+        url = (await client.create_queue(QueueName="orders"))["QueueUrl"]
+        for minute in range(3):
+            for _ in range(minute + 1):
+                await client.send_message(QueueUrl=url, MessageBody="m")
+            sqs.advance(60)
+        answer = await cloudwatch.get_metric_statistics(
+            Namespace="AWS/SQS",
+            MetricName="NumberOfMessagesSent",
+            Dimensions=[{"Name": "QueueName", "Value": "orders"}],
+            StartTime=start,
+            EndTime=start + timedelta(minutes=3),
+            Period=60,
+            Statistics=["Sum"],
+        )
+        assert [(p["Timestamp"], p["Sum"]) for p in answer["Datapoints"]] == [
+            (start + timedelta(minutes=m), float(m + 1)) for m in range(3)
+        ]
+        with pytest.raises(ClientError, match="Must specify either Statistics"):
+            await cloudwatch.get_metric_statistics(
+                Namespace="AWS/SQS",
+                MetricName="NumberOfMessagesSent",
+                StartTime=start,
+                EndTime=start + timedelta(minutes=3),
+                Period=60,
+            )
+        with pytest.raises(UnmockedRequestError, match="answers CloudWatch only for SQS"):
+            await cloudwatch.describe_alarms()

@@ -673,33 +673,6 @@ def test_the_seeds_monitoring_command(
     assert {p["Unit"] for p in points} == {"Count"}
 
 
-# -- async clients ------------------------------------------------------------------------
-
-
-@pytest.mark.asyncio
-async def test_aioboto3_cloudwatch_inside_the_mock(orders: str) -> None:
-    aioboto3 = pytest.importorskip("aioboto3")
-    async with aioboto3.Session().client("cloudwatch", region_name=REGION) as cw:
-        answer = await cw.get_metric_statistics(
-            Namespace="AWS/SQS",
-            MetricName="NumberOfMessagesSent",
-            Dimensions=QUEUE,
-            StartTime=T0,
-            EndTime=T0 + timedelta(minutes=10),
-            Period=600,
-            Statistics=["Sum"],
-        )
-        assert [p["Sum"] for p in answer["Datapoints"]] == [55.0]
-        with pytest.raises(ClientError, match="Must specify either Statistics"):
-            await cw.get_metric_statistics(
-                Namespace="AWS/SQS",
-                MetricName="NumberOfMessagesSent",
-                StartTime=T0,
-                EndTime=T0 + DAY,
-                Period=60,
-            )
-
-
 # -- any input: an answer or CloudWatch's error, never a failure -------------------------
 
 TIMES = st.one_of(
