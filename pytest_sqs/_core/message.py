@@ -102,6 +102,9 @@ class Message:
     live: bool = True
     history: list[RawEntry] = field(default_factory=list)
     size: int = 0  # body and attributes, in bytes, as sent (SentMessageSize)
+    # When it arrived in its queue, and its receive count then (the age metric's).
+    arrived_at: float = 0.0
+    receives_before: int = 0
 
 
 class Event(enum.Enum):

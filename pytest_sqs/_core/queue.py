@@ -89,9 +89,9 @@ class Queue:
         self._delayed: _Heap = []
         self._in_flight: _Heap = []
         self._by_age: _Heap = []
-        # (arrival time, message, its receive count on arrival): arrivals only come at
-        # the present, so the deque stays in time order without a heap.
-        self._arrivals: deque[tuple[float, Message, int]] = deque()
+        # Messages in arrival order: arrivals only come at the present, so the deque
+        # stays in time order without a heap.
+        self._arrivals: deque[Message] = deque()
         self._serial = itertools.count()
         self.delayed_count = 0
         self.in_flight_count = 0
@@ -129,9 +129,11 @@ class Queue:
         arrivals = self._arrivals
         fifo = self.settings.fifo
         while arrivals:
-            at, message, received = arrivals[0]
-            if message.live and (fifo or message.receive_count - received < AGE_RECEIVE_LIMIT):
-                return at
+            message = arrivals[0]
+            if message.live and (
+                fifo or message.receive_count - message.receives_before < AGE_RECEIVE_LIMIT
+            ):
+                return message.arrived_at
             arrivals.popleft()
         return None
 
@@ -262,7 +264,9 @@ class Queue:
         """Enqueue a message, delayed by ``delay_s`` seconds (``journal``: record a send)."""
         self.messages[message.message_id] = message
         heapq.heappush(self._by_age, (message.enqueued_at, next(self._serial), message))
-        self._arrivals.append((now, message, message.receive_count))
+        message.arrived_at = now
+        message.receives_before = message.receive_count
+        self._arrivals.append(message)
         if journal:
             message.history.append((now, Event.SENT, delay_s))
         if delay_s > 0:
@@ -378,7 +382,7 @@ class Queue:
         self._retire(message)
         self._gone(message)
         arrivals = self._arrivals
-        while arrivals and not arrivals[0][1].live:  # so a send/delete loop keeps it short
+        while arrivals and not arrivals[0].live:  # so a send/delete loop keeps it short
             arrivals.popleft()
 
     def dead_letter(
