@@ -102,8 +102,9 @@ class FifoQueue(Queue):
     def _hide(self, message: Message) -> None:
         self._visible -= 1
 
-    def _flight(self, message: Message, delta: int) -> None:
-        super()._flight(message, delta)
+    groups_tracked = True
+
+    def _group_flight(self, message: Message, delta: int) -> None:
         assert message.group_id is not None
         by_group = self._in_flight_by_group
         count = by_group.get(message.group_id, 0) + delta
@@ -240,7 +241,8 @@ class FifoQueue(Queue):
         if message.state is MessageState.VISIBLE:
             self._hide(message)  # its timeout had ended; its group's entry goes stale
         elif message.state is MessageState.IN_FLIGHT:
-            self._flight(message, -1)
+            self.in_flight_count -= 1
+            self._group_flight(message, -1)
         message.history.append((now, Event.RECEIVE_RETRIED, visibility_s))
         self._fly(message, now, visibility_s)
 

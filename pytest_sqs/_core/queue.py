@@ -104,9 +104,12 @@ class Queue:
     def visible_count(self) -> int:
         return len(self._ready)
 
-    def _flight(self, message: Message, delta: int) -> None:
-        """A message starts (+1) or stops (-1) being in flight."""
-        self.in_flight_count += delta
+    # A FIFO queue counts its groups with messages in flight (a metric); checked inline,
+    # as a call would cost every standard receive a little.
+    groups_tracked = False
+
+    def _group_flight(self, message: Message, delta: int) -> None:
+        """A message of a group starts (+1) or stops (-1) being in flight."""
 
     @property
     def groups_in_flight(self) -> int:
@@ -198,7 +201,9 @@ class Queue:
                 while in_flight and in_flight[0][0] <= now and in_flight[0][0] < bound:
                     at, token, message = heapq.heappop(in_flight)
                     if message.live and message.token == token:
-                        self._flight(message, -1)
+                        self.in_flight_count -= 1
+                        if self.groups_tracked:
+                            self._group_flight(message, -1)
                         returning.append((at, message))
                 self._show_returning(returning)
 
@@ -337,7 +342,9 @@ class Queue:
             message.state = MessageState.IN_FLIGHT
             message.visible_at = now + visibility_s
             heapq.heappush(self._in_flight, (message.visible_at, token, message))
-            self._flight(message, 1)
+            self.in_flight_count += 1
+            if self.groups_tracked:
+                self._group_flight(message, 1)
         else:
             # Never hidden: it rejoins at the back, so a loop receiving with
             # VisibilityTimeout=0 sees every message in turn.
@@ -350,7 +357,9 @@ class Queue:
         message.history.append((now, Event.VISIBILITY_CHANGED, visibility_s))
         message.visibility_changes += 1
         if message.state is MessageState.IN_FLIGHT:
-            self._flight(message, -1)
+            self.in_flight_count -= 1
+            if self.groups_tracked:
+                self._group_flight(message, -1)
         elif message.state is MessageState.VISIBLE:
             self._hide(message)
         if visibility_s == 0:
@@ -360,7 +369,9 @@ class Queue:
         message.state = MessageState.IN_FLIGHT
         message.visible_at = now + visibility_s
         heapq.heappush(self._in_flight, (message.visible_at, token, message))
-        self._flight(message, 1)
+        self.in_flight_count += 1
+        if self.groups_tracked:
+            self._group_flight(message, 1)
 
     def detach(self, message: Message) -> None:
         """Take a live message out of its state's bookkeeping (ready order or counters),
@@ -368,7 +379,9 @@ class Queue:
         if message.state is MessageState.VISIBLE:
             self._hide(message)
         elif message.state is MessageState.IN_FLIGHT:
-            self._flight(message, -1)
+            self.in_flight_count -= 1
+            if self.groups_tracked:
+                self._group_flight(message, -1)
         elif message.state is MessageState.DELAYED:
             self.delayed_count -= 1
 
