@@ -110,6 +110,7 @@ class QueueMetrics:
         self._sizes: dict[int, Stat] = {}  # minute -> SentMessageSize's statistic set
         self._count_minutes: list[int] = []  # the keys of ``_counts``, in order
         self._minute = -1  # the minute of ``_bucket``, the one counted in last
+        self._bucket_from = self._bucket_to = 0.0  # its bounds, in seconds
         self._bucket: dict[str, int] = {}
         self._size: Stat | None = None  # the minute's SentMessageSize
         # The minutes each metric reported only when it happens was counted in, in order.
@@ -132,26 +133,27 @@ class QueueMetrics:
     def add(self, metric: str, now: float, events: int = 1) -> None:
         """Count ``events`` (sends, receives, deletes...) in the minute of ``now``.
         On every call's path: the current minute's bucket is kept at hand."""
-        minute = int(now // MINUTE)
-        if minute != self._minute:
-            self._roll(minute)
+        if not self._bucket_from <= now < self._bucket_to:
+            self._roll(now)
         bucket = self._bucket
-        if metric in self._seen and metric not in bucket:
-            self._see(metric, minute)
         bucket[metric] = bucket.get(metric, 0) + events
+
+    def deduplicated(self, now: float) -> None:
+        """A FIFO send was accepted as a duplicate and not enqueued."""
+        self.add("NumberOfDeduplicatedSentMessages", now)
+        self._see("NumberOfDeduplicatedSentMessages", self._minute)
 
     def sent(self, now: float, size: float) -> None:
         """A message was sent: one more NumberOfMessagesSent, one SentMessageSize sample."""
-        minute = int(now // MINUTE)
-        if minute != self._minute:
-            self._roll(minute)
+        if not self._bucket_from <= now < self._bucket_to:
+            self._roll(now)
         bucket = self._bucket
         bucket["NumberOfMessagesSent"] = bucket.get("NumberOfMessagesSent", 0) + 1
         stat = self._size
         size = float(size)  # CloudWatch's values are doubles
         if stat is None:
-            stat = self._size = self._sizes[minute] = Stat(size, 1.0, size, size)
-            self._see("SentMessageSize", minute)
+            stat = self._size = self._sizes[self._minute] = Stat(size, 1.0, size, size)
+            self._see("SentMessageSize", self._minute)
             return
         stat.sum += size
         stat.sample_count += 1
@@ -160,9 +162,11 @@ class QueueMetrics:
         elif size > stat.maximum:
             stat.maximum = size
 
-    def _roll(self, minute: int) -> None:
+    def _roll(self, now: float) -> None:
         """Counting moves to another minute (the next one, as time goes forward)."""
+        minute = int(now // MINUTE)
         self._minute = minute
+        self._bucket_from, self._bucket_to = minute * MINUTE, (minute + 1) * MINUTE
         bucket = self._counts.get(minute)
         if bucket is None:
             bucket = self._counts[minute] = {}

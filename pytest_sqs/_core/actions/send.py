@@ -97,7 +97,7 @@ def _enqueue(sim: SQSSimulator, call: Call, queue: Queue, message: Message, dela
             kept.history.append((call.now, Event.DUPLICATE_IGNORED))
         result["MessageId"] = original.message_id
         result["SequenceNumber"] = original.sequence_number
-        queue.metrics.add("NumberOfDeduplicatedSentMessages", call.now)
+        queue.metrics.deduplicated(call.now)
         return result
     message.sequence_number = queue.next_sequence_number(sim.rng.randint(1, 1 << 20))
     queue.add(message, call.now, delay)
