@@ -95,6 +95,8 @@ def test_every_statistic_of_a_period(cw: Any, orders: str) -> None:
         },
     ]
     assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
+    for point in answer["Datapoints"]:  # doubles, as botocore parses CloudWatch's
+        assert {type(v) for k, v in point.items() if k not in ("Timestamp", "Unit")} == {float}
 
 
 def test_percentiles_over_the_minutes(cw: Any, orders: str) -> None:
@@ -623,6 +625,16 @@ def test_with_moto_the_calls_that_may_be_its_go_to_moto(client: Any, orders: str
             EndTime=T0 + DAY * 5000,
         )
         assert [r["Id"] for r in answer["MetricDataResults"]] == ["e"]
+        # With an SQS metric in it, the call is ours, and metric math is not simulated.
+        with pytest.raises(UnsupportedBySimulator, match="metric math"):
+            cw.get_metric_data(
+                MetricDataQueries=[
+                    query("a", "NumberOfMessagesSent"),
+                    {"Id": "e", "Expression": "a * 2", "Period": 300},
+                ],
+                StartTime=T0,
+                EndTime=T0 + DAY,
+            )
 
 
 # -- the seed's command -----------------------------------------------------------------

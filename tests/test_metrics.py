@@ -9,6 +9,7 @@ boundary so the scripts below can say exactly which minute each step falls in.
 from __future__ import annotations
 
 import contextlib
+import tracemalloc
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -391,6 +392,59 @@ def test_a_queue_deleted_on_a_minute_boundary_publishes_nothing_after(
         0,
         0,
     ]
+
+
+def test_a_period_minimum_is_zero_only_if_a_minute_counted_nothing(
+    sqs: MockSQS, client: Any, cw: Any
+) -> None:
+    url = client.create_queue(QueueName="orders")["QueueUrl"]
+    at(sqs, 60)
+    client.send_message(QueueUrl=url, MessageBody="x")  # minute 1, then deleted at once
+    client.delete_queue(QueueUrl=url)
+    at(sqs, 120)
+    url = client.create_queue(QueueName="orders")["QueueUrl"]
+    client.send_message(QueueUrl=url, MessageBody="y")  # minute 2
+    at(sqs, 240)
+    answer = cw.get_metric_statistics(
+        Namespace="AWS/SQS",
+        MetricName="NumberOfMessagesSent",
+        Dimensions=[{"Name": "QueueName", "Value": "orders"}],
+        StartTime=T0 + timedelta(minutes=1),
+        EndTime=T0 + timedelta(minutes=4),
+        Period=120,
+        Statistics=["Sum", "SampleCount", "Minimum"],
+    )
+    points = [
+        (p["Timestamp"], p["Sum"], p["SampleCount"], p["Minimum"]) for p in answer["Datapoints"]
+    ]
+    assert points == [
+        (T0 + timedelta(minutes=1), 2.0, 2.0, 1.0),  # both minutes sent one
+        (T0 + timedelta(minutes=3), 0.0, 1.0, 0.0),
+    ]
+
+
+def test_a_message_that_stays_does_not_keep_the_departed_in_memory(sqs: MockSQS) -> None:
+    simulator = sqs.simulator  # the core alone: the mock's record of calls would grow
+    url = simulator.handle("CreateQueue", {"QueueName": "orders"})["QueueUrl"]
+    simulator.handle("SendMessage", {"QueueUrl": url, "MessageBody": "poison"})
+    simulator.handle("ReceiveMessage", {"QueueUrl": url, "VisibilityTimeout": 43200})
+
+    def cycles(count: int) -> None:
+        for _ in range(count):
+            simulator.handle("SendMessage", {"QueueUrl": url, "MessageBody": "x" * 10_000})
+            got = simulator.handle("ReceiveMessage", {"QueueUrl": url})["Messages"]
+            simulator.handle(
+                "DeleteMessage", {"QueueUrl": url, "ReceiptHandle": got[0]["ReceiptHandle"]}
+            )
+
+    cycles(200)  # warm: the journals of departed messages are kept, bodies are not
+    tracemalloc.start()
+    try:
+        cycles(3000)  # 30 MB of bodies went through
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 5_000_000, held
 
 
 def test_a_long_poll_that_fast_forwards_is_one_empty_receive(

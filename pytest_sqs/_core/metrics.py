@@ -303,28 +303,31 @@ class QueueMetrics:
                 total.add(stat)
 
         kind = METRICS[metric].kind
+        zeros: dict[int, float] = {}  # counts: active minutes of each period, as zeros
         if kind == "gauge" or metric not in _ONLY_WHEN_SEEN:
             # Gauges, and the zeros of counts: every minute of each active step.
             probe = metric if kind == "gauge" else "ApproximateNumberOfMessagesVisible"
             for begin, end, gauges in self._runs(probe, first, min(last, self._sampled_to)):
                 for a, b in _split(begin, end, origin, length):
                     n = float(b - a)
+                    index = (a - origin) // length
                     if kind != "gauge":
-                        add((a - origin) // length, Stat(0.0, n, 0.0, 0.0))
+                        add(index, Stat(0.0, n, 0.0, 0.0))
+                        zeros[index] = zeros.get(index, 0.0) + n
                     elif metric == "ApproximateAgeOfOldestMessage":
                         assert gauges.oldest_at is not None
                         c = math.floor(-gauges.oldest_at)  # age at m's end: 60 (m + 1) + c
                         low, high = float(MINUTE * (a + 1) + c), float(MINUTE * b + c)
-                        add((a - origin) // length, Stat((low + high) * n / 2, n, low, high))
+                        add(index, Stat((low + high) * n / 2, n, low, high))
                     else:
                         value = _gauge(metric, gauges, 0.0)
                         assert value is not None
-                        add((a - origin) // length, Stat(value * n, n, value, value))
+                        add(index, Stat(value * n, n, value, value))
             if kind == "gauge":
                 return totals
-        # The counted minutes: in place of their zeros, where the queue was active.
+        # The counted minutes, each in place of its zero where the queue was active.
         minutes = self._seen.get(metric, self._count_minutes)
-        replaced: dict[int, list[float]] = {}  # period -> counts that replaced a zero
+        lowest: dict[int, float] = {}  # the least count of each period
         for m in minutes[bisect.bisect_left(minutes, first) : bisect.bisect_left(minutes, last)]:
             index = (m - origin) // length
             if metric == "SentMessageSize":
@@ -334,17 +337,17 @@ class QueueMetrics:
             events = self._counts[m].get(metric)
             if events is None:
                 continue
+            lowest[index] = min(lowest.get(index, math.inf), events)
             if metric in _ONLY_WHEN_SEEN or m >= self._sampled_to or not self._active(m):
                 add(index, Stat.of(float(events)))
                 continue
             total = totals[index]
             total.sum += events
-            total.maximum = max(total.maximum, events)
-            replaced.setdefault(index, []).append(float(events))
-        for index, counts in replaced.items():
-            total = totals[index]
-            if len(counts) == total.sample_count:  # no minute of it counted nothing
-                total.minimum = min(counts)
+            total.maximum = max(total.maximum, float(events))
+            zeros[index] -= 1
+        for index, least in lowest.items():
+            # The minimum is 0 only if an active minute of the period counted nothing.
+            totals[index].minimum = 0.0 if zeros.get(index, 0.0) > 0 else float(least)
         return totals
 
     def _runs(self, metric: str, first: int, last: int) -> Iterator[tuple[int, int, Gauges]]:

@@ -398,6 +398,24 @@ class Queue:
         while arrivals and not arrivals[0].live:  # so a send/delete loop keeps it short
             arrivals.popleft()
 
+    def compact(self) -> None:
+        """Drop the entries of departed messages from the lazy indexes once they outnumber
+        the live messages (amortised O(1) a departure).  Otherwise a message that stays
+        (a slow consumer's, a poison pill's) keeps every message sent after it in memory
+        until its own timers end.  Not called while ``settle`` runs: it holds the heaps."""
+        bound = 2 * len(self.messages) + 64
+        if len(self._by_age) > bound:
+            self._by_age = [entry for entry in self._by_age if entry[2].live]
+            heapq.heapify(self._by_age)
+        for name in ("_delayed", "_in_flight"):
+            heap: _Heap = getattr(self, name)
+            if len(heap) > bound:
+                kept = [e for e in heap if e[2].live and e[2].token == e[1]]
+                heapq.heapify(kept)
+                setattr(self, name, kept)
+        if len(self._arrivals) > bound:
+            self._arrivals = deque(message for message in self._arrivals if message.live)
+
     def dead_letter(
         self,
         message: Message,

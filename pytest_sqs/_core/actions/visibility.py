@@ -61,6 +61,7 @@ def _delete(sim: SQSSimulator, queue: Queue, call: Call, handle: Any) -> None:
         chaos.faults += 1
         return
     queue.remove(message, call.now, Event.DELETED)
+    queue.compact()
 
 
 def _change_visibility(
