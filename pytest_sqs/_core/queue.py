@@ -404,16 +404,17 @@ class Queue:
         (a slow consumer's, a poison pill's) keeps every message sent after it in memory
         until its own timers end.  Not called while ``settle`` runs: it holds the heaps."""
         bound = 2 * len(self.messages) + 64
-        if len(self._by_age) > bound:
+        if (
+            len(self._by_age) > bound
+            or len(self._in_flight) > bound
+            or len(self._delayed) > bound
+            or len(self._arrivals) > bound
+        ):
             self._by_age = [entry for entry in self._by_age if entry[2].live]
-            heapq.heapify(self._by_age)
-        for name in ("_delayed", "_in_flight"):
-            heap: _Heap = getattr(self, name)
-            if len(heap) > bound:
-                kept = [e for e in heap if e[2].live and e[2].token == e[1]]
-                heapq.heapify(kept)
-                setattr(self, name, kept)
-        if len(self._arrivals) > bound:
+            self._in_flight = [e for e in self._in_flight if e[2].live and e[2].token == e[1]]
+            self._delayed = [e for e in self._delayed if e[2].live and e[2].token == e[1]]
+            for heap in (self._by_age, self._in_flight, self._delayed):
+                heapq.heapify(heap)
             self._arrivals = deque(message for message in self._arrivals if message.live)
 
     def dead_letter(
