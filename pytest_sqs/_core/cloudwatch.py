@@ -61,8 +61,6 @@ class NotSQSMetrics(UnsupportedBySimulator):
     """A CloudWatch request that is not about ``AWS/SQS`` metrics: pytest-sqs does not
     answer it (another mock may)."""
 
-    __module__ = "pytest_sqs"
-
 
 def is_sqs_request(operation: str, params: Mapping[str, Any], *, strict: bool = False) -> bool:
     """Whether a CloudWatch call is one pytest-sqs answers: the three read calls, about

@@ -223,10 +223,6 @@ class QueueMetrics:
 
     # -- reading --------------------------------------------------------------
 
-    @property
-    def sampled_to(self) -> int:
-        return self._sampled_to
-
     def published_since(self, metric: str, since: float) -> bool:
         """Whether the metric has a datapoint at or after ``since`` (ListMetrics)."""
         info = METRICS[metric]
@@ -253,17 +249,8 @@ class QueueMetrics:
     def _sampled(
         self, metric: str, first: int, last: int, *, once: bool = False
     ) -> Iterator[tuple[int, float]]:
-        """A gauge's samples, step by step; steps where SQS reports nothing are skipped
-        whole (``once``: the first sample of each step is enough)."""
-        starts = self._starts
-        index = max(bisect.bisect_right(starts, first) - 1, 0)
-        while index < len(starts) and starts[index] < last:
-            begin = max(starts[index], first)
-            end = min(starts[index + 1] if index + 1 < len(starts) else last, last)
-            gauges = self._steps[index]
-            index += 1
-            if begin >= end or _gauge(metric, gauges, (begin + 1) * MINUTE) is None:
-                continue
+        """A gauge's samples, step by step (``once``: the first sample of each step)."""
+        for begin, end, gauges in self._runs(metric, first, last):
             for m in range(begin, begin + 1 if once else end):
                 value = _gauge(metric, gauges, (m + 1) * MINUTE)
                 assert value is not None
