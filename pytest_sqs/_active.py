@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import _botocore
 
@@ -38,6 +39,11 @@ _shared_session: list[Any] = []  # the default session while mocks are active
 # host:port of every pytest-sqs server running in this process: the interceptor lets
 # their clients' calls go over HTTP even while a mock is active.
 servers: set[str] = set()
+
+
+def is_server_url(url: str) -> bool:
+    """Whether ``url`` names a pytest-sqs server running in this process."""
+    return bool(servers) and urlsplit(url).netloc.lower() in servers
 
 
 # Chaos (chaos.py): the seed --sqs-chaos-seed gives every chaos state made without one

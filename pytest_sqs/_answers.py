@@ -69,9 +69,14 @@ class Intercepted:
 
     @property
     def protocol(self) -> str:
-        service = self.model.service_model
-        # resolved_protocol: botocore >= 1.37 (services with several protocols); before, one.
-        return getattr(service, "resolved_protocol", None) or service.protocol  # type: ignore[no-any-return]
+        return protocol_of(self.model)
+
+
+def protocol_of(model: Any) -> str:
+    """The wire protocol botocore uses for an operation's service."""
+    service = model.service_model
+    # resolved_protocol: botocore >= 1.37 (services with several protocols); before, one.
+    return getattr(service, "resolved_protocol", None) or service.protocol  # type: ignore[no-any-return]
 
 
 def parsed(call: Intercepted, outcome: Outcome, request_id: str) -> tuple[AWSResponse, Any]:
@@ -80,7 +85,8 @@ def parsed(call: Intercepted, outcome: Outcome, request_id: str) -> tuple[AWSRes
         # Errors, and every answer of the query era (botocore <= 1.34): botocore's own
         # parse of what SQS sends, so nothing differs.
         status, headers, body = on_wire(call, outcome, request_id)
-        return AWSResponse(call.url, status, headers, None), _parse(call, status, headers, body)
+        response = AWSResponse(call.url, status, headers, None)
+        return response, parse(call.model, status, headers, body)
     outcome["ResponseMetadata"] = {
         "RequestId": request_id,
         "HTTPStatusCode": 200,
@@ -106,10 +112,10 @@ def on_wire(
     return 200, json_protocol.response_headers(request_id, now, body), body
 
 
-def _parse(call: Intercepted, status: int, headers: dict[str, str], body: bytes) -> Any:
-    model = call.model
+def parse(model: Any, status: int, headers: dict[str, str], body: bytes) -> Any:
+    """What botocore's parser makes of a response to an operation (``model``)."""
     response = {"status_code": status, "headers": headers, "body": body}
-    parser = _parsers.create_parser(call.protocol)
+    parser = _parsers.create_parser(protocol_of(model))
     result: dict[str, Any] = parser.parse(response, model.output_shape)
     if status >= 300:
         # What botocore's endpoint adds for modelled error shapes.

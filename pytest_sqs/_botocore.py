@@ -66,7 +66,7 @@ def answer(
     mock = _active.current()
     if mock is None:
         return None
-    if _active.servers and urlsplit(params.get("url") or "").netloc.lower() in _active.servers:
+    if _active.is_server_url(params.get("url") or ""):
         return None  # a client of a pytest-sqs server in this process: it goes over HTTP
     api_params = context.get(PARAMS_KEY)
     if api_params is None:  # a client whose parameter hook was not registered

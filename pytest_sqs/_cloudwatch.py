@@ -8,24 +8,18 @@ from __future__ import annotations
 
 import sys
 from typing import Any
-from urllib.parse import urlsplit
 
 from botocore.awsrequest import AWSResponse
-from botocore.parsers import ResponseParserFactory
 
 from . import _active
-from ._answers import PARAMS_KEY
+from ._answers import PARAMS_KEY, parse, protocol_of
 from ._core import cloudwatch
 from ._core.errors import SQSError
 from ._wire import cloudwatch_protocol
 
-_parsers = ResponseParserFactory()
-
 NOT_SERVED_MESSAGE = (
     "pytest-sqs is active but a CloudWatch request to {url} was about to leave the process; "
-    "nothing was sent. pytest-sqs answers CloudWatch only for SQS metrics "
-    "(GetMetricStatistics, GetMetricData and ListMetrics in the AWS/SQS namespace). Mock the "
-    "rest of CloudWatch with another tool, e.g. moto's mock_aws, which then answers it."
+    f"nothing was sent. {cloudwatch.ONLY_SQS_METRICS}. {cloudwatch.ELSEWHERE}"
 )
 
 
@@ -35,7 +29,7 @@ def answer(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any
     if mock is None:
         return None
     url = params.get("url") or ""
-    if _active.servers and urlsplit(url).netloc.lower() in _active.servers:
+    if _active.is_server_url(url):
         return None  # a client of a pytest-sqs server: it answers over HTTP
     operation = model.name
     api_params = context.get(PARAMS_KEY) or {}
@@ -68,24 +62,8 @@ def _moto_active() -> bool:
     return bool(getattr(getattr(models, "botocore_stubber", None), "enabled", False))
 
 
-def _protocol(model: Any) -> str:
-    service = model.service_model
-    # resolved_protocol: botocore >= 1.37 (services with several protocols); before, one.
-    return getattr(service, "resolved_protocol", None) or service.protocol  # type: ignore[no-any-return]
-
-
 def _error(model: Any, url: str, error: SQSError, request_id: str, now: float) -> Any:
     """The error as botocore parses it from CloudWatch's bytes in the client's protocol."""
-    service = model.service_model
-    protocol = _protocol(model)
-    status, headers, body = cloudwatch_protocol.encode_error(
-        error, request_id, now, query=protocol == "query"
-    )
-    response = {"status_code": status, "headers": headers, "body": body}
-    parser = _parsers.create_parser(protocol)
-    parsed: dict[str, Any] = parser.parse(response, model.output_shape)
-    shape = service.shape_for_error_code(parsed["Error"].get("Code"))
-    if shape is not None:
-        parsed.update(parser.parse(response, shape))
-    parsed["ResponseMetadata"]["RetryAttempts"] = 0
-    return AWSResponse(url, status, headers, None), parsed
+    query = protocol_of(model) == "query"
+    status, headers, body = cloudwatch_protocol.encode_error(error, request_id, now, query=query)
+    return AWSResponse(url, status, headers, None), parse(model, status, headers, body)

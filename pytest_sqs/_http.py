@@ -275,7 +275,7 @@ class Handler(BaseHTTPRequestHandler):
         form = parse_qsl(query, keep_blank_values=True)
         form += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
         if ("Version", cloudwatch_protocol.VERSION) in form:
-            tree = query_protocol._tree(form)
+            tree = query_protocol.form_tree(form)
             self._cloudwatch(simulator, cloudwatch_protocol.decode_query, tree)
             return
         try:

@@ -4,6 +4,7 @@ the QueueUrl forms AWS accepts and QueueDoesNotExist everywhere (sqs-behaviour.m
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 from collections.abc import Callable
@@ -516,7 +517,10 @@ def test_list_queues_refuses_max_results_out_of_range(client: Any, max_results: 
         client.list_queues(MaxResults=max_results)
 
 
-@pytest.mark.parametrize("token", ["garbage", "eyJhZnRlciI6IDF9", "bm90IGpzb24=", "e30="])
+NESTED = base64.b64encode(b"[" * 100_000).decode()  # deeper than json can read
+
+
+@pytest.mark.parametrize("token", ["garbage", "eyJhZnRlciI6IDF9", "bm90IGpzb24=", "e30=", NESTED])
 def test_list_queues_refuses_a_token_it_did_not_issue(
     client: Any, queue_url: str, token: str
 ) -> None:

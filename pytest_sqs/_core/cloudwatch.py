@@ -7,16 +7,13 @@ actions, these raise :class:`SQSError` with CloudWatch's codes and texts.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import errors
+from . import errors, validation
 from .errors import SQSError, UnsupportedBySimulator
 from .metrics import DIMENSION, METRICS, MINUTE, NAMESPACE, QueueMetrics, Stat
 from .move_tasks import settle_tasks
@@ -87,13 +84,18 @@ def is_sqs_request(operation: str, params: Mapping[str, Any], *, strict: bool = 
     return False
 
 
+ONLY_SQS_METRICS = (
+    "pytest-sqs answers CloudWatch only for SQS metrics (GetMetricStatistics, GetMetricData "
+    f"and ListMetrics in the {NAMESPACE} namespace)"
+)
+ELSEWHERE = (
+    "Mock the rest of CloudWatch with another tool, e.g. moto's mock_aws, which pytest-sqs "
+    "leaves such calls to when it is active."
+)
+
+
 def not_ours_message(operation: str) -> str:
-    return (
-        f"pytest-sqs answers CloudWatch only for SQS metrics (GetMetricStatistics, "
-        f"GetMetricData and ListMetrics in the {NAMESPACE} namespace); this {operation} "
-        "call is not one, and nothing was sent. Mock the rest of CloudWatch with another "
-        "tool, e.g. moto's mock_aws, which pytest-sqs leaves such calls to when it is active."
-    )
+    return f"{ONLY_SQS_METRICS}; this {operation} call is not one. {ELSEWHERE}"
 
 
 def handle(
@@ -415,7 +417,7 @@ def _get_metric_data(view: _Records, params: Mapping[str, Any]) -> Result:
             allowed="TimestampDescending, TimestampAscending",
         )
     limit = params.get("MaxDatapoints", MAX_DATA_DATAPOINTS)
-    skip = _decode_token(params.get("NextToken"), errors.CW_BAD_NEXT_TOKEN)
+    skip = _offset(params, errors.CW_BAD_NEXT_TOKEN)
     results: list[Result] = []
     given = 0  # datapoints before this page, then on it
     cut = False
@@ -454,22 +456,17 @@ def _get_metric_data(view: _Records, params: Mapping[str, Any]) -> Result:
         )
     answer: Result = {"MetricDataResults": results, "Messages": []}
     if cut:
-        answer["NextToken"] = _encode_token(given)
+        answer["NextToken"] = validation.encode_token(given)
     return answer
 
 
-def _encode_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"pytest-sqs": offset}).encode()).decode()
-
-
-def _decode_token(token: Any, spec: errors.ErrorSpec) -> int:
+def _offset(params: Mapping[str, Any], spec: errors.ErrorSpec) -> int:
+    """How many results earlier pages gave, from the request's NextToken (0 without)."""
+    token = params.get("NextToken")
     if token is None:
         return 0
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(str(token).encode()))["pytest-sqs"]
-    except (binascii.Error, ValueError, TypeError, KeyError, RecursionError):
-        raise SQSError(spec) from None
-    if not isinstance(offset, int) or offset < 0:
+    offset: int = validation.decode_token(token, int, spec)
+    if offset < 0:
         raise SQSError(spec)
     return offset
 
@@ -484,7 +481,7 @@ def _list_metrics(view: _Records, params: Mapping[str, Any]) -> Result:
     wanted = params.get("MetricName")
     filters = params.get("Dimensions") or []
     since = view.now - (RECENTLY_ACTIVE[recently] if recently else LISTED_FOR_S)
-    skip = _decode_token(params.get("NextToken"), errors.CW_BAD_LIST_TOKEN)
+    skip = _offset(params, errors.CW_BAD_LIST_TOKEN)
     found = [
         (metric, record)
         for record in view.all()
@@ -507,7 +504,7 @@ def _list_metrics(view: _Records, params: Mapping[str, Any]) -> Result:
     if params.get("IncludeLinkedAccounts"):
         result["OwningAccounts"] = [view.account_id] * len(page)
     if skip + LIST_PAGE < len(found):
-        result["NextToken"] = _encode_token(skip + LIST_PAGE)
+        result["NextToken"] = validation.encode_token(skip + LIST_PAGE)
     return result
 
 

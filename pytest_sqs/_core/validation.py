@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -22,6 +25,26 @@ _ATTRIBUTE_NAME = re.compile(r"[A-Za-z0-9_.\-\u00c0-\u00ff]+")
 _RESERVED_PREFIXES = ("aws.", "amazon.")
 _BASE_TYPES = ("String", "Number", "Binary")
 _ARN = re.compile(r"arn:[^:]+:([^:]+):([^:]*):([^:]*):(.+)")
+
+
+def encode_token(after: str | int) -> str:
+    """An opaque NextToken: where the next page starts (base64 of JSON)."""
+    return base64.b64encode(json.dumps({"after": after}).encode()).decode()
+
+
+def decode_token(token: object, kind: type[str] | type[int], spec: ErrorSpec) -> Any:
+    """Where the next page starts, from a token :func:`encode_token` made; ``spec``'s
+    error for anything else (malformed base64 or JSON, too deeply nested, wrong type)."""
+    if not isinstance(token, str):
+        raise SQSError(spec)
+    try:
+        value = json.loads(base64.b64decode(token, validate=True))
+    except (binascii.Error, ValueError, RecursionError):
+        raise SQSError(spec) from None
+    after = value.get("after") if isinstance(value, dict) else None
+    if not isinstance(after, kind) or isinstance(after, bool):
+        raise SQSError(spec)
+    return after
 
 
 def split_arn(arn: object) -> tuple[str, str, str, str] | None:

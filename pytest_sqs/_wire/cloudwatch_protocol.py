@@ -102,8 +102,8 @@ def encode_error(
     if query:
         body = (
             f'<ErrorResponse xmlns="{XML_NAMESPACE}"><Error><Type>{kind.fault}</Type>'
-            f"<Code>{query_protocol._text(kind.code)}</Code>"
-            f"<Message>{query_protocol._text(error.message)}</Message></Error>"
+            f"<Code>{query_protocol.xml_text(kind.code)}</Code>"
+            f"<Message>{query_protocol.xml_text(error.message)}</Message></Error>"
             f"<RequestId>{request_id}</RequestId></ErrorResponse>"
         ).encode()
         return kind.status, _headers(request_id, now, "text/xml"), body
@@ -165,13 +165,13 @@ def _xml(shape: Any, value: Any, out: list[str]) -> None:
             out.append("</member>")
     elif kind == "map":
         for key, item in value.items():
-            out.append(f"<entry><key>{query_protocol._text(key)}</key><value>")
+            out.append(f"<entry><key>{query_protocol.xml_text(key)}</key><value>")
             _xml(shape.value, item, out)
             out.append("</value></entry>")
     elif kind == "timestamp":
         out.append(iso8601(value))
     else:
-        out.append(query_protocol._text(value))
+        out.append(query_protocol.xml_text(value))
 
 
 # -- requests (the server's) -----------------------------------------------------------
@@ -205,7 +205,7 @@ def _conformed(operation: str, params: dict[str, Any]) -> dict[str, Any]:
     if operation not in OPERATIONS:
         return params
     shape = model().operation_model(operation).input_shape
-    return with_epochs(json_protocol._conform(shape, params))
+    return with_epochs(json_protocol.conform(shape, params))
 
 
 def _from_form(shape: Any, node: Any) -> Any:

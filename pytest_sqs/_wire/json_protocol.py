@@ -111,7 +111,7 @@ def _model() -> Any:
     return botocore.session.get_session().get_service_model("sqs")
 
 
-def _conform(shape: Any, value: Any) -> Any:
+def conform(shape: Any, value: Any) -> Any:
     """``value`` checked against the model's shape as Coral deserialises it; blobs become
     bytes.  Unknown members are ignored, as AWS (and every emulator) does."""
     if value is None:
@@ -122,15 +122,15 @@ def _conform(shape: Any, value: Any) -> Any:
         if not isinstance(value, dict):
             raise wrong
         members = shape.members
-        return {k: _conform(members[k], v) if k in members else v for k, v in value.items()}
+        return {k: conform(members[k], v) if k in members else v for k, v in value.items()}
     if kind == "list":
         if not isinstance(value, list):
             raise wrong
-        return [_conform(shape.member, item) for item in value]
+        return [conform(shape.member, item) for item in value]
     if kind == "map":
         if not isinstance(value, dict):
             raise wrong
-        return {k: _conform(shape.value, v) for k, v in value.items()}
+        return {k: conform(shape.value, v) for k, v in value.items()}
     if kind == "string":
         if not isinstance(value, str):
             raise wrong
@@ -170,4 +170,4 @@ def decode_request(target: str | None, body: bytes) -> tuple[str, dict[str, Any]
         raise SQSError(errors.MALFORMED_BODY) from None
     if not isinstance(params, dict):
         raise SQSError(errors.MALFORMED_BODY)
-    return operation, _conform(_model().operation_model(operation).input_shape, params)
+    return operation, conform(_model().operation_model(operation).input_shape, params)

@@ -74,7 +74,7 @@ _SERVICE_ACTIONS = frozenset({"CreateQueue", "ListQueues"})
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _tree(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+def form_tree(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """``a.1.b=x`` pairs as nested dicts (numeric keys kept as strings for now)."""
     root: dict[str, Any] = {}
     for key, value in pairs:
@@ -176,7 +176,7 @@ def _members(tree: dict[str, Any], action: str) -> dict[str, Any]:
 
 def decode_request(form: list[tuple[str, str]], path: str) -> tuple[str, dict[str, Any]]:
     """(action, parameters) of a query request; the queue may be named by the path."""
-    tree = _tree(form)
+    tree = form_tree(form)
     action = tree.get("Action")
     if not isinstance(action, str) or not action:
         raise SQSError(errors.QUERY_MISSING_ACTION)
@@ -221,7 +221,7 @@ _NO_OUTPUT = frozenset(
 )
 
 
-def _text(value: Any) -> str:
+def xml_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, bytes):
@@ -238,10 +238,12 @@ def _elements(action: str, members: dict[str, Any], out: list[str]) -> None:
         if key in ("Attributes", "Tags") and isinstance(value, dict):
             tag, name = ("Tag", "Key") if key == "Tags" else ("Attribute", "Name")
             for k, v in value.items():
-                out.append(f"<{tag}><{name}>{_text(k)}</{name}><Value>{_text(v)}</Value></{tag}>")
+                out.append(
+                    f"<{tag}><{name}>{xml_text(k)}</{name}><Value>{xml_text(v)}</Value></{tag}>"
+                )
         elif key == "MessageAttributes" and isinstance(value, dict):
             for name, attribute in value.items():
-                out.append(f"<MessageAttribute><Name>{_text(name)}</Name><Value>")
+                out.append(f"<MessageAttribute><Name>{xml_text(name)}</Name><Value>")
                 _elements(action, attribute, out)
                 out.append("</Value></MessageAttribute>")
         elif isinstance(value, list):
@@ -252,13 +254,13 @@ def _elements(action: str, members: dict[str, Any], out: list[str]) -> None:
                     _elements(action, item, out)
                     out.append(f"</{tag}>")
                 else:
-                    out.append(f"<{tag}>{_text(item)}</{tag}>")
+                    out.append(f"<{tag}>{xml_text(item)}</{tag}>")
         elif isinstance(value, dict):
             out.append(f"<{key}>")
             _elements(action, value, out)
             out.append(f"</{key}>")
         else:
-            out.append(f"<{key}>{_text(value)}</{key}>")
+            out.append(f"<{key}>{xml_text(value)}</{key}>")
 
 
 def encode_result(action: str, result: dict[str, Any], request_id: str) -> bytes:
@@ -290,8 +292,8 @@ def encode_error(error: SQSError, request_id: str, now: float) -> tuple[int, dic
     message = QUERY_NON_EXISTENT_QUEUE if error.spec is errors.NON_EXISTENT_QUEUE else error.message
     body = (
         f'<?xml version="1.0"?><ErrorResponse xmlns="{NAMESPACE}"><Error>'
-        f"<Type>{kind.fault}</Type><Code>{_text(kind.code)}</Code>"
-        f"<Message>{_text(message)}</Message><Detail/></Error>"
+        f"<Type>{kind.fault}</Type><Code>{xml_text(kind.code)}</Code>"
+        f"<Message>{xml_text(message)}</Message><Detail/></Error>"
         f"<RequestId>{request_id}</RequestId></ErrorResponse>"
     ).encode()
     return kind.status, response_headers(request_id, now), body

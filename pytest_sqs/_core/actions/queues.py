@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -126,21 +123,6 @@ def get_queue_url(sim: SQSSimulator, call: Call, params: Mapping[str, Any]) -> R
     return {"QueueUrl": queue.url}
 
 
-def encode_token(last: str) -> str:
-    return base64.b64encode(json.dumps({"after": last}).encode()).decode()
-
-
-def decode_token(token: str) -> str:
-    try:
-        value = json.loads(base64.b64decode(token, validate=True))
-    except (binascii.Error, ValueError):
-        raise SQSError(errors.INVALID_NEXT_TOKEN) from None
-    after = value.get("after") if isinstance(value, dict) else None
-    if not isinstance(after, str):
-        raise SQSError(errors.INVALID_NEXT_TOKEN)
-    return after
-
-
 def paginate(items: list[tuple[str, str]], params: Mapping[str, Any], result_key: str) -> Result:
     """One page of (sort key, url) pairs with ListQueues' MaxResults/NextToken rules (§3.3)."""
     max_results = validation.in_range(
@@ -152,7 +134,7 @@ def paginate(items: list[tuple[str, str]], params: Mapping[str, Any], result_key
     token = validation.string(params, "NextToken")
     items.sort()
     if token:
-        after = decode_token(token)
+        after = validation.decode_token(token, str, errors.INVALID_NEXT_TOKEN)
         items = [item for item in items if item[0] > after]
     page = items[: max_results or limits.MAX_LIST_RESULTS]
     result: Result = {}
@@ -160,7 +142,7 @@ def paginate(items: list[tuple[str, str]], params: Mapping[str, Any], result_key
         result[result_key] = [url for _, url in page]
     # A token only when the caller paginates and more remain (§3.3, AWS-rec).
     if max_results is not None and len(items) > len(page):
-        result["NextToken"] = encode_token(page[-1][0])
+        result["NextToken"] = validation.encode_token(page[-1][0])
     return result
 
 
